@@ -1,0 +1,193 @@
+//! Does a request conform to the contract? Every rule of Create Integration, checked at once, each
+//! break reported in plain words.
+
+use crate::contract::{Credentials, CredentialsError, NameRejection, PATH_TEMPLATE};
+use crate::request::{RequestParts, Route};
+use serde_json::Value;
+use std::fmt;
+
+/// One way a request breaks the contract: where, what the contract expects, and what was found.
+///
+/// Its `Display` is one line: `body.description: expected string, found number`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Mismatch {
+    /// The rule that was broken.
+    pub rule: Rule,
+    /// Where: `path`, `method`, `header content-type`, or a JSON path such as `body.description`.
+    pub place: String,
+    /// What the contract expects there.
+    pub expected: String,
+    /// What the request holds there.
+    pub found: String,
+}
+
+/// The rules of the Create Integration request.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Rule {
+    /// The path is not `/api/services/zis/registry/{integration}` (answered with 404).
+    Path,
+    /// The method is not `POST` (answered with 405; integrations cannot be deleted).
+    Method,
+    /// The `Authorization` header holds no well-formed basic credentials (answered with 401).
+    Credentials(CredentialsError),
+    /// The integration name breaks the name rule (answered with 400).
+    Name(NameRejection),
+    /// The `Content-Type` is not `application/json` (reported, not rejected).
+    ContentType,
+    /// The body is not a JSON object, or `description` is not a string (answered with 400).
+    Body,
+    /// The body holds a field the contract does not have (reported, not rejected).
+    UnknownField,
+}
+
+impl Rule {
+    /// The HTTP status the contract answers a break of this rule with, or `None` when the live
+    /// API accepts the request anyway and only the conformance report mentions it.
+    pub fn status(&self) -> Option<u16> {
+        match self {
+            Self::Path => Some(404),
+            Self::Method => Some(405),
+            Self::Credentials(_) => Some(401),
+            Self::Name(_) | Self::Body => Some(400),
+            Self::ContentType | Self::UnknownField => None,
+        }
+    }
+}
+
+impl fmt::Display for Mismatch {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: expected {}, found {}", self.place, self.expected, self.found)
+    }
+}
+
+impl Mismatch {
+    fn new(rule: Rule, place: impl Into<String>, expected: impl Into<String>, found: impl Into<String>) -> Self {
+        Self { rule, place: place.into(), expected: expected.into(), found: found.into() }
+    }
+}
+
+/// Checks one request against every rule of the contract and returns each break, in the order
+/// path, method, credentials, name, content type, body. A request that takes a wrong path or
+/// method is not checked further.
+///
+/// ```
+/// use zis_contract::{check_request, RequestParts};
+///
+/// let mut headers = http::HeaderMap::new();
+/// headers.insert("content-type", "text/plain".parse().unwrap());
+/// headers.insert("authorization", "Basic YWRtaW5AZXhhbXBsZS5jb206c2VjcmV0".parse().unwrap());
+/// let parts = RequestParts::new("POST", "/api/services/zis/registry/acme_sync", &headers, br#"{"description":7}"#);
+///
+/// let report: Vec<String> = check_request(&parts).unwrap_err().iter().map(|m| m.to_string()).collect();
+/// assert_eq!(report, [
+///     "header content-type: expected application/json, found text/plain",
+///     "body.description: expected string, found number",
+/// ]);
+/// ```
+pub fn check_request(parts: &RequestParts<'_>) -> Result<(), Vec<Mismatch>> {
+    let mismatches = request_mismatches(parts);
+    if mismatches.is_empty() {
+        Ok(())
+    } else {
+        Err(mismatches)
+    }
+}
+
+/// [`check_request`], as a plain list (empty when the request conforms).
+pub(crate) fn request_mismatches(parts: &RequestParts<'_>) -> Vec<Mismatch> {
+    let name = match Route::of(parts) {
+        Route::NotFound => {
+            return vec![Mismatch::new(Rule::Path, "path", PATH_TEMPLATE, parts.path_only())];
+        }
+        Route::WrongMethod => {
+            let found = parts.method;
+            return vec![Mismatch::new(Rule::Method, "method", "POST (integrations cannot be changed or deleted)", found)];
+        }
+        Route::CreateIntegration { name } => name,
+    };
+    let mut mismatches = Vec::new();
+    if let Err(err) = credentials(parts) {
+        mismatches.push(Mismatch::new(
+            Rule::Credentials(err.clone()),
+            "header authorization",
+            "basic credentials (email:password or email/token:api_token)",
+            err.to_string(),
+        ));
+    }
+    if let Some(rejection) = NameRejection::of(&name) {
+        mismatches.push(Mismatch::new(
+            Rule::Name(rejection.clone()),
+            "path {integration}",
+            "1 to 64 characters of a-z, 0-9, '-' and '_'",
+            format!("{name:?} ({rejection})"),
+        ));
+    }
+    check_content_type(parts, &mut mismatches);
+    check_body(parts.body, &mut mismatches);
+    mismatches
+}
+
+/// The credentials of a request, or why it has none.
+pub(crate) fn credentials(parts: &RequestParts<'_>) -> Result<Credentials, CredentialsError> {
+    let value = parts.header("authorization").ok_or(CredentialsError::Missing)?;
+    Credentials::from_authorization(value)
+}
+
+fn check_content_type(parts: &RequestParts<'_>, mismatches: &mut Vec<Mismatch>) {
+    let found = match parts.header("content-type") {
+        None => "no content-type header".to_owned(),
+        Some(value) => {
+            let value = String::from_utf8_lossy(value);
+            let media_type = value.split(';').next().unwrap_or_default().trim();
+            if media_type.eq_ignore_ascii_case("application/json") {
+                return;
+            }
+            value.into_owned()
+        }
+    };
+    mismatches.push(Mismatch::new(Rule::ContentType, "header content-type", "application/json", found));
+}
+
+fn check_body(body: &[u8], mismatches: &mut Vec<Mismatch>) {
+    let value: Value = match serde_json::from_slice(body) {
+        Ok(value) => value,
+        Err(_) if body.iter().all(u8::is_ascii_whitespace) => {
+            mismatches.push(Mismatch::new(Rule::Body, "body", "a JSON object", "an empty body"));
+            return;
+        }
+        Err(err) => {
+            mismatches.push(Mismatch::new(Rule::Body, "body", "a JSON object", format!("invalid JSON ({err})")));
+            return;
+        }
+    };
+    let Value::Object(fields) = value else {
+        mismatches.push(Mismatch::new(Rule::Body, "body", "a JSON object", json_type(&value)));
+        return;
+    };
+    for (field, value) in &fields {
+        match field.as_str() {
+            "description" if value.is_string() => {}
+            "description" => {
+                mismatches.push(Mismatch::new(Rule::Body, "body.description", "string", json_type(value)));
+            }
+            other => mismatches.push(Mismatch::new(
+                Rule::UnknownField,
+                format!("body.{other}"),
+                "no such field (the body has only an optional description)",
+                json_type(value),
+            )),
+        }
+    }
+}
+
+/// The JSON type of a value, in the words the reports use.
+pub(crate) fn json_type(value: &Value) -> &'static str {
+    match value {
+        Value::Null => "null",
+        Value::Bool(_) => "boolean",
+        Value::Number(_) => "number",
+        Value::String(_) => "string",
+        Value::Array(_) => "array",
+        Value::Object(_) => "object",
+    }
+}

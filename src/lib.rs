@@ -1,0 +1,80 @@
+//! Contract tests for clients of the Zendesk ZIS Integrations API, without Zendesk.
+//!
+//! `zis-contract` serves `POST /api/services/zis/registry/{integration}` (Create Integration) on
+//! 127.0.0.1 exactly as the documentation and the live API answer it, and tells your test, in
+//! plain words, where the requests your client sent broke the contract.
+//!
+//! ```toml
+//! [dev-dependencies]
+//! zis-contract = "0.1"
+//! ```
+//!
+//! # Getting started
+//!
+//! ```
+//! use zis_contract::ZisServer;
+//!
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() {
+//! // A contract-enforcing mock on 127.0.0.1, on a port the OS picks.
+//! let zis = ZisServer::start().await;
+//!
+//! // Your client, pointed at zis.uri(), creates an integration.
+//! let created: zis_contract::Integration = reqwest::Client::new()
+//!     .post(format!("{}/api/services/zis/registry/my_integration", zis.uri()))
+//!     .basic_auth("admin@example.com/token", Some("abc"))
+//!     .json(&serde_json::json!({ "description": "example integration" }))
+//!     .send()
+//!     .await
+//!     .unwrap()
+//!     .json()
+//!     .await
+//!     .unwrap();
+//! assert_eq!(created.zendesk_oauth_client.identifier, "zis_my_integration");
+//!
+//! // Every request conformed, or a readable report of those that did not.
+//! zis.verify().await;
+//! # }
+//! ```
+//!
+//! # The contract
+//!
+//! [`Contract`] answers like the live API: 404 for another path, 405 for another method
+//! (integrations cannot be deleted), 401 with code 1001 for missing or malformed credentials,
+//! 403 for a user who is not an admin, 400 with code 1010 for a bad name or body, 409 for a name
+//! registered already, and otherwise 200 with `identifier = "zis_" + name`. The typed model of
+//! the bodies and of [`IntegrationName`] lives in [`contract`].
+//!
+//! # Scenarios
+//!
+//! Each [`Scenario`] answers with one documented or observed response, or a transport fault.
+//! Serve one with [`ZisServerBuilder::scenario`], a series with [`ZisServerBuilder::sequence`],
+//! or mount one on your own `wiremock::MockServer` with [`Scenario::mount`]. Clients in other
+//! languages pick one per request with the [`SCENARIO_HEADER`].
+//!
+//! # Conformance
+//!
+//! [`check_request`] checks any request's parts against every rule and names each break;
+//! [`ZisServer::verify`] does it for everything the server received.
+
+#![deny(missing_docs)]
+
+mod conformance;
+pub mod contract;
+pub mod fixtures;
+mod interaction;
+mod request;
+mod respond;
+mod scenario;
+mod server;
+
+pub use conformance::{check_request, Mismatch, Rule};
+pub use contract::{
+    CreateIntegrationRequest, Credentials, CredentialsError, ErrorEnvelope, ErrorItem, Integration, IntegrationName,
+    NameRejection, OAuthClient, SecretKind,
+};
+pub use interaction::{Body, Interaction, RecordedRequest, RecordedResponse, Source, SourceKind};
+pub use request::{percent_encode_segment, RequestParts};
+pub use respond::{Answer, Contract, Delivery, Reply, REGISTRY_CAPACITY};
+pub use scenario::{ContractResponder, Scenario, UnknownScenario};
+pub use server::{ReceivedRequest, Report, ZisServer, ZisServerBuilder, DELAY_HEADER, MAX_BODY_BYTES, SCENARIO_HEADER};

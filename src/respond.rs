@@ -1,0 +1,239 @@
+//! The contract's answer to one request: a pure function of the request's parts (and of the
+//! names registered so far) to a [`Reply`]. No HTTP server, no I/O: every front end calls it.
+
+use crate::conformance::{self, Mismatch, Rule};
+use crate::contract::{code, CreateIntegrationRequest, Credentials, CredentialsError, ErrorEnvelope, Integration, OAuthClient};
+use crate::request::{RequestParts, Route};
+use bytes::Bytes;
+use http::{HeaderMap, HeaderValue};
+use std::collections::{HashSet, VecDeque};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Mutex;
+use std::time::Duration;
+
+/// What to send back for one request.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Reply {
+    /// The status code.
+    pub status: u16,
+    /// The response headers.
+    pub headers: HeaderMap,
+    /// The body.
+    pub body: Bytes,
+    /// How long to wait before the first byte.
+    pub delay: Duration,
+    /// How the reply reaches the client: whole, or broken on purpose.
+    pub delivery: Delivery,
+}
+
+/// How a [`Reply`] is delivered: the transport faults a client must survive.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Delivery {
+    /// Status, headers and the whole body.
+    Whole,
+    /// Status and headers with a `content-length` larger than the body sent; then the
+    /// connection closes (the client sees a short read).
+    Truncated,
+    /// No response: the connection is reset (the client sees a connection error).
+    Reset,
+}
+
+impl Reply {
+    /// A reply with a JSON body.
+    pub fn json(status: u16, body: &impl serde::Serialize) -> Self {
+        let body = serde_json::to_vec(body).expect("contract types always serialize");
+        Self::new(status, "application/json", body)
+    }
+
+    /// A reply with a plain-text body, for plain HTTP errors (404, 405, 413).
+    pub fn text(status: u16, body: impl Into<String>) -> Self {
+        Self::new(status, "text/plain; charset=utf-8", body.into())
+    }
+
+    /// A reply with the given content type and body.
+    pub fn new(status: u16, content_type: &'static str, body: impl Into<Bytes>) -> Self {
+        let mut headers = HeaderMap::new();
+        headers.insert(http::header::CONTENT_TYPE, HeaderValue::from_static(content_type));
+        Self { status, headers, body: body.into(), delay: Duration::ZERO, delivery: Delivery::Whole }
+    }
+
+    /// An error answer in the documented envelope.
+    pub fn error(status: u16, code: &str, message: &str, detail: impl Into<String>) -> Self {
+        Self::json(status, &ErrorEnvelope::single(status, code, message, detail))
+    }
+}
+
+/// The contract's answer to one request, with every way the request broke the contract.
+#[derive(Debug, Clone)]
+pub struct Answer {
+    /// What to send back.
+    pub reply: Reply,
+    /// Every break of the contract the request holds (empty when it conforms). Some breaks are
+    /// answered with an error, others (a wrong content type, an unknown field) are accepted the
+    /// way the live API accepts them.
+    pub mismatches: Vec<Mismatch>,
+}
+
+/// How many names a [`Contract`] remembers before it forgets the oldest, so that a long-running
+/// server's memory stays flat.
+pub const REGISTRY_CAPACITY: usize = 100_000;
+
+/// The first OAuth client id handed out (the documentation's example id).
+const FIRST_CLIENT_ID: u64 = 10066;
+
+/// A PEM-looking public key (not a real key) for 200 answers.
+const JWT_PUBLIC_KEY: &str = "-----BEGIN PUBLIC KEY-----\n\
+MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEAzisContractMockKeyNotReal0\n\
+AQIDBAUGBwgJCgsMDQ4PEBESExQVFhcYGRobHB0eHyAhIiMkJSYnKCkqKywtLi8wMTIz\n\
+NDU2Nzg5Ojs8PT4/QEFCQ0RFRkdISUpLTE1OT1BRUlNUVVZXWFlaW1xdXl9gYWJjZGVm\n\
+Z2hpamtsbW5vcHFyc3R1dnd4eXp7fH1+f4CBgoOEhYaHiImKi4yNjo+QkZKTlJWWl5iZ\n\
+mpucnZ6foKGio6SlpqeoqaqrrK2ur7CxsrO0tba3uLm6u7y9vr/AwcLDxMXGx8jJysvM\n\
+zc7P0NHS09TV1tfY2drb3N3e3+Dh4uPk5ebn6Onq6+zt7u/w8fLz9PX29/j5+vv8/f7/\n\
+IDAQAB\n\
+-----END PUBLIC KEY-----\n";
+
+/// The live API's behaviour for Create Integration, with the state it needs: the users it knows
+/// and the names registered so far.
+///
+/// ```
+/// use zis_contract::{Contract, Credentials, RequestParts};
+///
+/// let contract = Contract::new();
+/// let mut headers = http::HeaderMap::new();
+/// let credentials = Credentials::api_token("admin@example.com", "abc");
+/// headers.insert("authorization", credentials.authorization().parse().unwrap());
+/// headers.insert("content-type", "application/json".parse().unwrap());
+/// let parts = RequestParts::new("POST", "/api/services/zis/registry/acme", &headers, b"{}");
+///
+/// assert_eq!(contract.respond(&parts).reply.status, 200);
+/// assert_eq!(contract.respond(&parts).reply.status, 409, "a name is registered once");
+/// ```
+#[derive(Debug, Default)]
+pub struct Contract {
+    users: Vec<Credentials>,
+    non_admins: Vec<Credentials>,
+    registry: Mutex<Registry>,
+    issued: AtomicU64,
+}
+
+#[derive(Debug, Default)]
+struct Registry {
+    names: HashSet<String>,
+    order: VecDeque<String>,
+}
+
+impl Registry {
+    /// Registers `name`; false when it was registered already.
+    fn insert(&mut self, name: &str) -> bool {
+        if self.names.contains(name) {
+            return false;
+        }
+        if self.order.len() == REGISTRY_CAPACITY {
+            if let Some(oldest) = self.order.pop_front() {
+                self.names.remove(&oldest);
+            }
+        }
+        self.names.insert(name.to_owned());
+        self.order.push_back(name.to_owned());
+        true
+    }
+}
+
+impl Contract {
+    /// A contract that accepts any well-formed credentials as an admin's.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Accepts only these admin credentials (and any [`Contract::non_admin`]); others get 401.
+    pub fn user(mut self, credentials: Credentials) -> Self {
+        self.users.push(credentials);
+        self
+    }
+
+    /// Credentials of a user who is not an admin: they get 403.
+    pub fn non_admin(mut self, credentials: Credentials) -> Self {
+        self.non_admins.push(credentials);
+        self
+    }
+
+    /// Marks `name` as registered already, so that creating it answers 409.
+    pub fn register(&self, name: &str) {
+        self.lock_registry().insert(name);
+    }
+
+    /// Answers one request the way the live API would.
+    ///
+    /// In order: a wrong path is 404, a wrong method 405; missing or malformed credentials 401
+    /// (and credentials the contract does not know, when users are configured); a non-admin 403;
+    /// a bad name or body 400 with code 1010; a name registered already 409; otherwise 200.
+    pub fn respond(&self, parts: &RequestParts<'_>) -> Answer {
+        let mismatches = conformance::request_mismatches(parts);
+        let reply = self.reply(parts, &mismatches);
+        Answer { reply, mismatches }
+    }
+
+    fn reply(&self, parts: &RequestParts<'_>, mismatches: &[Mismatch]) -> Reply {
+        if let Some(rejected) = mismatches.iter().find(|mismatch| mismatch.rule.status().is_some()) {
+            return rejection(parts, rejected);
+        }
+        // The conformance rules answered every other route and malformed credentials above.
+        let (Route::CreateIntegration { name }, Ok(credentials)) = (Route::of(parts), conformance::credentials(parts)) else {
+            return Reply::text(500, "zis-contract: a request passed the rules without a route or credentials\n");
+        };
+        if self.non_admins.contains(&credentials) {
+            return Reply::error(403, "1003", "Forbidden", "Only admin user is allowed");
+        }
+        if !self.users.is_empty() && !self.users.contains(&credentials) {
+            return Reply::error(401, code::UNAUTHORIZED, "Unauthorized", CredentialsError::Unknown.to_string());
+        }
+        let body: CreateIntegrationRequest = serde_json::from_slice(parts.body).unwrap_or_default();
+        if !self.lock_registry().insert(&name) {
+            return Reply::error(409, "1011", "Conflict", format!("the integration: {name} already exists"));
+        }
+        let id = FIRST_CLIENT_ID + self.issued.fetch_add(1, Ordering::Relaxed);
+        Reply::json(
+            200,
+            &Integration {
+                description: body.description.unwrap_or_default(),
+                jwt_public_key: JWT_PUBLIC_KEY.to_owned(),
+                zendesk_oauth_client: OAuthClient {
+                    id,
+                    identifier: format!("zis_{name}"),
+                    secret: format!("zis-contract-secret-{id}"),
+                },
+            },
+        )
+    }
+
+    fn lock_registry(&self) -> std::sync::MutexGuard<'_, Registry> {
+        // A panic while holding the lock cannot leave the registry half-changed, so a poisoned
+        // lock is still good.
+        self.registry.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+}
+
+/// The answer to a request that breaks a rule the live API enforces.
+fn rejection(parts: &RequestParts<'_>, mismatch: &Mismatch) -> Reply {
+    match &mismatch.rule {
+        Rule::Path => Reply::text(404, format!("no such endpoint: {} {}\n", parts.method, parts.path_only())),
+        Rule::Method => {
+            let mut reply = Reply::text(
+                405,
+                format!(
+                    "{} is not allowed on {}: the registry only creates integrations with POST; \
+                     integrations cannot be deleted (uninstall the job spec instead)\n",
+                    parts.method,
+                    parts.path_only()
+                ),
+            );
+            reply.headers.insert(http::header::ALLOW, HeaderValue::from_static("POST"));
+            reply
+        }
+        Rule::Credentials(err) => Reply::error(401, code::UNAUTHORIZED, "Unauthorized", err.to_string()),
+        Rule::Name(rejection) => Reply::error(400, code::BAD_REQUEST, "Bad Request", rejection.to_string()),
+        Rule::Body | Rule::ContentType | Rule::UnknownField => {
+            Reply::error(400, code::BAD_REQUEST, "Bad Request", mismatch.to_string())
+        }
+    }
+}

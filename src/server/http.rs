@@ -1,0 +1,309 @@
+//! The HTTP front end: a small hyper server that hands each request to the contract (or to the
+//! scenario in force) and delivers the reply, faults included.
+
+use super::journal::{Journal, ReceivedRequest};
+use crate::conformance;
+use crate::respond::{Contract, Delivery, Reply};
+use crate::{RequestParts, Scenario};
+use bytes::Bytes;
+use http_body_util::{BodyExt, Limited};
+use hyper::body::{Body, Frame, Incoming, SizeHint};
+use hyper::service::service_fn;
+use hyper::{Request, Response};
+use hyper_util::rt::{TokioIo, TokioTimer};
+use std::convert::Infallible;
+use std::io;
+use std::pin::Pin;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::Arc;
+use std::task::{Context, Poll};
+use std::time::Duration;
+use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
+use tokio::net::{TcpListener, TcpStream};
+
+/// The request header that picks a [`Scenario`] for one request, by name
+/// (`x-zis-contract-scenario: rate_limited`). It is not part of the contract: checks ignore it
+/// and recordings drop it.
+pub const SCENARIO_HEADER: &str = "x-zis-contract-scenario";
+
+/// The request header that delays the answer to one request by a number of milliseconds before
+/// the first byte (`x-zis-contract-delay-ms: 1500`).
+pub const DELAY_HEADER: &str = "x-zis-contract-delay-ms";
+
+/// The largest request body the server reads; a larger one is answered 413.
+pub const MAX_BODY_BYTES: usize = 1024 * 1024;
+
+/// The longest delay the delay header may ask for, so that a typo cannot hang a suite.
+const MAX_HEADER_DELAY: Duration = Duration::from_secs(600);
+
+/// How long a client may take to send a request's headers.
+const HEADER_READ_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// Everything the connections of one server share.
+#[derive(Debug)]
+pub(crate) struct Shared {
+    pub(crate) contract: Contract,
+    pub(crate) plan: Plan,
+    pub(crate) delay: Duration,
+    pub(crate) journal: Option<Journal>,
+}
+
+/// Which scenario answers the next request: the steps in turn, the last one repeating.
+#[derive(Debug, Default)]
+pub(crate) struct Plan {
+    steps: Vec<Scenario>,
+    answered: AtomicUsize,
+}
+
+impl Plan {
+    pub(crate) fn new(steps: Vec<Scenario>) -> Self {
+        Self { steps, answered: AtomicUsize::new(0) }
+    }
+
+    fn next(&self) -> Scenario {
+        match self.steps.len() {
+            0 => Scenario::Contract,
+            1 => self.steps[0],
+            len => {
+                let step = self.answered.fetch_add(1, Ordering::Relaxed).min(len - 1);
+                self.steps[step]
+            }
+        }
+    }
+}
+
+/// Accepts connections on `listener` and serves each until `shutdown` resolves.
+pub(crate) async fn serve(listener: TcpListener, shared: Arc<Shared>, shutdown: impl std::future::Future<Output = ()>) {
+    tokio::pin!(shutdown);
+    loop {
+        let accepted = tokio::select! {
+            accepted = listener.accept() => accepted,
+            () = &mut shutdown => return,
+        };
+        let stream = match accepted {
+            Ok((stream, _)) => stream,
+            // Out of file descriptors or a connection aborted before it was accepted: wait a
+            // moment and go on serving the others.
+            Err(_) => {
+                tokio::time::sleep(Duration::from_millis(5)).await;
+                continue;
+            }
+        };
+        let _ = stream.set_nodelay(true);
+        tokio::spawn(serve_connection(stream, Arc::clone(&shared)));
+    }
+}
+
+async fn serve_connection(stream: TcpStream, shared: Arc<Shared>) {
+    let reset = Arc::new(AtomicBool::new(false));
+    let io = TokioIo::new(ResettableStream { stream, reset: Arc::clone(&reset) });
+    let service = service_fn(move |request| {
+        let shared = Arc::clone(&shared);
+        let reset = Arc::clone(&reset);
+        async move { handle(&shared, &reset, request).await }
+    });
+    // A client that goes away, or a reset on purpose, ends the connection with an error: the
+    // server has nothing more to do with it.
+    let _ = hyper::server::conn::http1::Builder::new()
+        .timer(TokioTimer::new())
+        .header_read_timeout(HEADER_READ_TIMEOUT)
+        .serve_connection(io, service)
+        .await;
+}
+
+/// The error that makes hyper drop a connection on purpose.
+#[derive(Debug)]
+struct ResetOnPurpose;
+
+impl std::fmt::Display for ResetOnPurpose {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("connection reset by the connection_reset scenario")
+    }
+}
+
+impl std::error::Error for ResetOnPurpose {}
+
+async fn handle(shared: &Shared, reset: &AtomicBool, request: Request<Incoming>) -> Result<Response<ReplyBody>, ResetOnPurpose> {
+    let (head, body) = request.into_parts();
+    let declared_length = head
+        .headers
+        .get(http::header::CONTENT_LENGTH)
+        .and_then(|value| value.to_str().ok()?.parse::<u64>().ok());
+    if declared_length.is_some_and(|length| length > MAX_BODY_BYTES as u64) {
+        return Ok(too_large());
+    }
+    let body = match Limited::new(body, MAX_BODY_BYTES).collect().await {
+        Ok(collected) => collected.to_bytes(),
+        Err(err) if err.is::<http_body_util::LengthLimitError>() => return Ok(too_large()),
+        // The client went away while sending the body: nobody is left to answer.
+        Err(_) => return Err(ResetOnPurpose),
+    };
+    let path = head.uri.path_and_query().map_or("/", |path| path.as_str());
+    let parts = RequestParts::new(head.method.as_str(), path, &head.headers, &body);
+
+    let (scenario, delay) = match per_request_choice(&parts) {
+        Ok(Some(choice)) => choice,
+        Ok(None) => (shared.plan.next(), shared.delay),
+        Err(message) => return Ok(response(Reply::text(400, message))),
+    };
+    let (reply, mismatches) = match scenario.reply() {
+        None => {
+            let answer = shared.contract.respond(&parts);
+            (answer.reply, answer.mismatches)
+        }
+        Some(reply) if shared.journal.is_some() => (reply, conformance::request_mismatches(&parts)),
+        Some(reply) => (reply, Vec::new()),
+    };
+    let delay = delay.max(reply.delay);
+    if let Some(journal) = &shared.journal {
+        journal.push(ReceivedRequest {
+            method: parts.method.to_owned(),
+            path: path.to_owned(),
+            headers: head.headers.clone(),
+            body: body.clone(),
+            status: if reply.delivery == Delivery::Reset { 0 } else { reply.status },
+            mismatches,
+        });
+    }
+    if !delay.is_zero() {
+        tokio::time::sleep(delay).await;
+    }
+    if reply.delivery == Delivery::Reset {
+        reset.store(true, Ordering::Relaxed);
+        return Err(ResetOnPurpose);
+    }
+    Ok(response(reply))
+}
+
+/// The scenario and delay the request's own headers ask for, if they ask; or why they cannot be
+/// had.
+fn per_request_choice(parts: &RequestParts<'_>) -> Result<Option<(Scenario, Duration)>, String> {
+    let scenario = parts.header(SCENARIO_HEADER);
+    let delay = parts.header(DELAY_HEADER);
+    if scenario.is_none() && delay.is_none() {
+        return Ok(None);
+    }
+    let scenario = match scenario {
+        None => Scenario::Contract,
+        Some(name) => String::from_utf8_lossy(name)
+            .trim()
+            .parse::<Scenario>()
+            .map_err(|err| format!("{SCENARIO_HEADER}: {err}\n"))?,
+    };
+    let delay = match delay {
+        None => Duration::ZERO,
+        Some(millis) => String::from_utf8_lossy(millis)
+            .trim()
+            .parse::<u64>()
+            .ok()
+            .map(Duration::from_millis)
+            .filter(|delay| *delay <= MAX_HEADER_DELAY)
+            .ok_or_else(|| format!("{DELAY_HEADER}: expected whole milliseconds from 0 to 600000, found {:?}\n", String::from_utf8_lossy(millis)))?,
+    };
+    Ok(Some((scenario, delay)))
+}
+
+fn too_large() -> Response<ReplyBody> {
+    let mut reply = Reply::text(413, format!("request body larger than {MAX_BODY_BYTES} bytes\n"));
+    // The rest of the body was not read, so the connection cannot carry another request.
+    reply.headers.insert(http::header::CONNECTION, http::HeaderValue::from_static("close"));
+    response(reply)
+}
+
+fn response(reply: Reply) -> Response<ReplyBody> {
+    let declared = reply.body.len();
+    let (body, exact) = match reply.delivery {
+        Delivery::Truncated => (reply.body.slice(..declared / 2), false),
+        _ => (reply.body, true),
+    };
+    let mut response = Response::new(ReplyBody { data: Some(body), exact, flushed: false });
+    *response.status_mut() = http::StatusCode::from_u16(reply.status).unwrap_or(http::StatusCode::INTERNAL_SERVER_ERROR);
+    *response.headers_mut() = reply.headers;
+    if !exact {
+        response.headers_mut().insert(http::header::CONTENT_LENGTH, http::HeaderValue::from(declared));
+    }
+    response
+}
+
+/// A body sent in one frame.
+///
+/// `exact: false` is how a truncated body is sent: the body hides its length, so that hyper
+/// trusts the declared `content-length`; after the frame it waits one turn, so that hyper flushes
+/// what was sent before the short body ends the connection.
+pub(crate) struct ReplyBody {
+    data: Option<Bytes>,
+    exact: bool,
+    flushed: bool,
+}
+
+impl Body for ReplyBody {
+    type Data = Bytes;
+    type Error = Infallible;
+
+    fn poll_frame(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Result<Frame<Bytes>, Infallible>>> {
+        if let Some(data) = self.data.take() {
+            return Poll::Ready(Some(Ok(Frame::data(data))));
+        }
+        if !self.exact && !self.flushed {
+            self.flushed = true;
+            cx.waker().wake_by_ref();
+            return Poll::Pending;
+        }
+        Poll::Ready(None)
+    }
+
+    fn is_end_stream(&self) -> bool {
+        self.data.is_none() && (self.exact || self.flushed)
+    }
+
+    fn size_hint(&self) -> SizeHint {
+        match (&self.data, self.exact) {
+            (Some(data), true) => SizeHint::with_exact(data.len() as u64),
+            (None, true) => SizeHint::with_exact(0),
+            (_, false) => SizeHint::default(),
+        }
+    }
+}
+
+/// A TCP stream that, once its connection is reset on purpose, closes with `SO_LINGER` zero: the
+/// peer gets a TCP reset rather than an orderly close.
+struct ResettableStream {
+    stream: TcpStream,
+    reset: Arc<AtomicBool>,
+}
+
+impl Drop for ResettableStream {
+    fn drop(&mut self) {
+        if self.reset.load(Ordering::Relaxed) {
+            let _ = self.stream.set_zero_linger();
+        }
+    }
+}
+
+impl AsyncRead for ResettableStream {
+    fn poll_read(mut self: Pin<&mut Self>, cx: &mut Context<'_>, buf: &mut ReadBuf<'_>) -> Poll<io::Result<()>> {
+        Pin::new(&mut self.stream).poll_read(cx, buf)
+    }
+}
+
+impl AsyncWrite for ResettableStream {
+    fn poll_write(mut self: Pin<&mut Self>, cx: &mut Context<'_>, buf: &[u8]) -> Poll<io::Result<usize>> {
+        Pin::new(&mut self.stream).poll_write(cx, buf)
+    }
+
+    fn poll_flush(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        Pin::new(&mut self.stream).poll_flush(cx)
+    }
+
+    fn poll_shutdown(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        Pin::new(&mut self.stream).poll_shutdown(cx)
+    }
+
+    fn poll_write_vectored(mut self: Pin<&mut Self>, cx: &mut Context<'_>, bufs: &[io::IoSlice<'_>]) -> Poll<io::Result<usize>> {
+        Pin::new(&mut self.stream).poll_write_vectored(cx, bufs)
+    }
+
+    fn is_write_vectored(&self) -> bool {
+        self.stream.is_write_vectored()
+    }
+}
