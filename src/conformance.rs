@@ -3,6 +3,7 @@
 
 use crate::contract::{Credentials, CredentialsError, NameRejection, PATH_TEMPLATE};
 use crate::request::{RequestParts, Route};
+use crate::shape::Shape;
 use serde_json::Value;
 use std::fmt;
 
@@ -76,7 +77,7 @@ impl Mismatch {
 /// let mut headers = http::HeaderMap::new();
 /// headers.insert("content-type", "text/plain".parse().unwrap());
 /// headers.insert("authorization", "Basic YWRtaW5AZXhhbXBsZS5jb206c2VjcmV0".parse().unwrap());
-/// let parts = RequestParts::new("POST", "/api/services/zis/registry/acme_sync", &headers, br#"{"description":7}"#);
+/// let parts = RequestParts::new("POST", "/api/services/zis/registry/acme_sync", &headers, br#"{"description":7.5}"#);
 ///
 /// let report: Vec<String> = check_request(&parts).unwrap_err().iter().map(|m| m.to_string()).collect();
 /// assert_eq!(report, [
@@ -101,7 +102,12 @@ pub(crate) fn request_mismatches(parts: &RequestParts<'_>) -> Vec<Mismatch> {
         }
         Route::WrongMethod => {
             let found = parts.method;
-            return vec![Mismatch::new(Rule::Method, "method", "POST (integrations cannot be changed or deleted)", found)];
+            return vec![Mismatch::new(
+                Rule::Method,
+                "method",
+                "POST (integrations cannot be changed or deleted)",
+                found,
+            )];
         }
         Route::CreateIntegration { name } => name,
     };
@@ -161,33 +167,21 @@ fn check_body(body: &[u8], mismatches: &mut Vec<Mismatch>) {
         }
     };
     let Value::Object(fields) = value else {
-        mismatches.push(Mismatch::new(Rule::Body, "body", "a JSON object", json_type(&value)));
+        mismatches.push(Mismatch::new(Rule::Body, "body", "a JSON object", Shape::of(&value).type_name()));
         return;
     };
     for (field, value) in &fields {
         match field.as_str() {
             "description" if value.is_string() => {}
             "description" => {
-                mismatches.push(Mismatch::new(Rule::Body, "body.description", "string", json_type(value)));
+                mismatches.push(Mismatch::new(Rule::Body, "body.description", "string", Shape::of(value).type_name()));
             }
             other => mismatches.push(Mismatch::new(
                 Rule::UnknownField,
                 format!("body.{other}"),
                 "no such field (the body has only an optional description)",
-                json_type(value),
+                Shape::of(value).type_name(),
             )),
         }
-    }
-}
-
-/// The JSON type of a value, in the words the reports use.
-pub(crate) fn json_type(value: &Value) -> &'static str {
-    match value {
-        Value::Null => "null",
-        Value::Bool(_) => "boolean",
-        Value::Number(_) => "number",
-        Value::String(_) => "string",
-        Value::Array(_) => "array",
-        Value::Object(_) => "object",
     }
 }

@@ -67,6 +67,7 @@ mod request;
 mod respond;
 mod scenario;
 mod server;
+pub mod shape;
 
 pub use conformance::{check_request, Mismatch, Rule};
 pub use contract::{

@@ -2,7 +2,9 @@
 //! names registered so far) to a [`Reply`]. No HTTP server, no I/O: every front end calls it.
 
 use crate::conformance::{self, Mismatch, Rule};
-use crate::contract::{code, CreateIntegrationRequest, Credentials, CredentialsError, ErrorEnvelope, Integration, OAuthClient};
+use crate::contract::{
+    code, CreateIntegrationRequest, Credentials, CredentialsError, ErrorEnvelope, Integration, OAuthClient,
+};
 use crate::request::{RequestParts, Route};
 use bytes::Bytes;
 use http::{HeaderMap, HeaderValue};
@@ -178,7 +180,8 @@ impl Contract {
             return rejection(parts, rejected);
         }
         // The conformance rules answered every other route and malformed credentials above.
-        let (Route::CreateIntegration { name }, Ok(credentials)) = (Route::of(parts), conformance::credentials(parts)) else {
+        let (Route::CreateIntegration { name }, Ok(credentials)) = (Route::of(parts), conformance::credentials(parts))
+        else {
             return Reply::text(500, "zis-contract: a request passed the rules without a route or credentials\n");
         };
         if self.non_admins.contains(&credentials) {

@@ -198,10 +198,7 @@ impl std::str::FromStr for Scenario {
     type Err = UnknownScenario;
 
     fn from_str(name: &str) -> Result<Self, Self::Err> {
-        Self::ALL
-            .into_iter()
-            .find(|scenario| scenario.name() == name)
-            .ok_or_else(|| UnknownScenario(name.to_owned()))
+        Self::ALL.into_iter().find(|scenario| scenario.name() == name).ok_or_else(|| UnknownScenario(name.to_owned()))
     }
 }
 

@@ -157,7 +157,9 @@ pub enum CredentialsError {
 impl fmt::Display for CredentialsError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Self::Missing => f.write_str("no Authorization header; send basic auth (email:password or email/token:api_token)"),
+            Self::Missing => {
+                f.write_str("no Authorization header; send basic auth (email:password or email/token:api_token)")
+            }
             Self::NotUtf8 => f.write_str("the Authorization header is not valid UTF-8"),
             Self::UnknownScheme(scheme) => write!(f, "the Authorization scheme is {scheme:?}; expected \"Basic\""),
             Self::NotBase64 => f.write_str("the Basic credentials are not valid base64"),

@@ -63,18 +63,9 @@ pub struct ErrorEnvelope {
 
 impl ErrorEnvelope {
     /// An envelope holding one error item.
-    pub fn single(
-        status: u16,
-        code: impl Into<String>,
-        message: impl Into<String>,
-        detail: impl Into<String>,
-    ) -> Self {
+    pub fn single(status: u16, code: impl Into<String>, message: impl Into<String>, detail: impl Into<String>) -> Self {
         Self {
-            errors: vec![ErrorItem {
-                code: code.into(),
-                detail: detail.into(),
-                status: status.to_string(),
-            }],
+            errors: vec![ErrorItem { code: code.into(), detail: detail.into(), status: status.to_string() }],
             message: message.into(),
         }
     }

@@ -158,10 +158,9 @@ impl fmt::Display for NameRejection {
                 "integration name has {character:?} at character {position}; \
                  only a-z, 0-9, '-' and '_' are allowed"
             ),
-            Self::TooLong { length } => write!(
-                f,
-                "integration name is {length} characters long; at most {MAX_NAME_LENGTH} are allowed"
-            ),
+            Self::TooLong { length } => {
+                write!(f, "integration name is {length} characters long; at most {MAX_NAME_LENGTH} are allowed")
+            }
         }
     }
 }

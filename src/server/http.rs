@@ -123,12 +123,14 @@ impl std::fmt::Display for ResetOnPurpose {
 
 impl std::error::Error for ResetOnPurpose {}
 
-async fn handle(shared: &Shared, reset: &AtomicBool, request: Request<Incoming>) -> Result<Response<ReplyBody>, ResetOnPurpose> {
+async fn handle(
+    shared: &Shared,
+    reset: &AtomicBool,
+    request: Request<Incoming>,
+) -> Result<Response<ReplyBody>, ResetOnPurpose> {
     let (head, body) = request.into_parts();
-    let declared_length = head
-        .headers
-        .get(http::header::CONTENT_LENGTH)
-        .and_then(|value| value.to_str().ok()?.parse::<u64>().ok());
+    let declared_length =
+        head.headers.get(http::header::CONTENT_LENGTH).and_then(|value| value.to_str().ok()?.parse::<u64>().ok());
     if declared_length.is_some_and(|length| length > MAX_BODY_BYTES as u64) {
         return Ok(too_large());
     }
@@ -198,7 +200,12 @@ fn per_request_choice(parts: &RequestParts<'_>) -> Result<Option<(Scenario, Dura
             .ok()
             .map(Duration::from_millis)
             .filter(|delay| *delay <= MAX_HEADER_DELAY)
-            .ok_or_else(|| format!("{DELAY_HEADER}: expected whole milliseconds from 0 to 600000, found {:?}\n", String::from_utf8_lossy(millis)))?,
+            .ok_or_else(|| {
+                format!(
+                    "{DELAY_HEADER}: expected whole milliseconds from 0 to 600000, found {:?}\n",
+                    String::from_utf8_lossy(millis)
+                )
+            })?,
     };
     Ok(Some((scenario, delay)))
 }
@@ -217,7 +224,8 @@ fn response(reply: Reply) -> Response<ReplyBody> {
         _ => (reply.body, true),
     };
     let mut response = Response::new(ReplyBody { data: Some(body), exact, flushed: false });
-    *response.status_mut() = http::StatusCode::from_u16(reply.status).unwrap_or(http::StatusCode::INTERNAL_SERVER_ERROR);
+    *response.status_mut() =
+        http::StatusCode::from_u16(reply.status).unwrap_or(http::StatusCode::INTERNAL_SERVER_ERROR);
     *response.headers_mut() = reply.headers;
     if !exact {
         response.headers_mut().insert(http::header::CONTENT_LENGTH, http::HeaderValue::from(declared));
@@ -299,7 +307,11 @@ impl AsyncWrite for ResettableStream {
         Pin::new(&mut self.stream).poll_shutdown(cx)
     }
 
-    fn poll_write_vectored(mut self: Pin<&mut Self>, cx: &mut Context<'_>, bufs: &[io::IoSlice<'_>]) -> Poll<io::Result<usize>> {
+    fn poll_write_vectored(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        bufs: &[io::IoSlice<'_>],
+    ) -> Poll<io::Result<usize>> {
         Pin::new(&mut self.stream).poll_write_vectored(cx, bufs)
     }
 

@@ -80,7 +80,9 @@ impl Report {
             .iter()
             .enumerate()
             .filter(|(_, request)| !request.mismatches.is_empty())
-            .map(|(index, request)| (index + 1, format!("{} {}", request.method, request.path), request.mismatches.clone()))
+            .map(|(index, request)| {
+                (index + 1, format!("{} {}", request.method, request.path), request.mismatches.clone())
+            })
             .collect();
         if broken.is_empty() {
             Ok(())
@@ -91,7 +93,9 @@ impl Report {
 
     /// The mismatches, each with the 1-based number of its request.
     pub fn mismatches(&self) -> impl Iterator<Item = (usize, &Mismatch)> {
-        self.broken.iter().flat_map(|(number, _, mismatches)| mismatches.iter().map(move |mismatch| (*number, mismatch)))
+        self.broken
+            .iter()
+            .flat_map(|(number, _, mismatches)| mismatches.iter().map(move |mismatch| (*number, mismatch)))
     }
 }
 

@@ -230,9 +230,7 @@ impl ZisServerBuilder {
     /// When the port cannot be bound; [`try_start`](Self::try_start) returns the error instead.
     pub async fn start(self) -> ZisServer {
         let port = self.port;
-        self.try_start()
-            .await
-            .unwrap_or_else(|err| panic!("zis-contract: cannot listen on 127.0.0.1:{port}: {err}"))
+        self.try_start().await.unwrap_or_else(|err| panic!("zis-contract: cannot listen on 127.0.0.1:{port}: {err}"))
     }
 
     /// Starts the server on its own thread, or says why it cannot listen.
@@ -248,7 +246,12 @@ impl ZisServerBuilder {
         let thread = std::thread::Builder::new().name(format!("zis-contract {address}")).spawn(move || {
             runtime.block_on(async move {
                 match tokio::net::TcpListener::from_std(listener) {
-                    Ok(listener) => self::http::serve(listener, serving, async { let _ = stopped.await; }).await,
+                    Ok(listener) => {
+                        self::http::serve(listener, serving, async {
+                            let _ = stopped.await;
+                        })
+                        .await
+                    }
                     Err(err) => eprintln!("zis-contract: cannot serve on {address}: {err}"),
                 }
             });

@@ -101,7 +101,8 @@ fn parse_serve(mut args: impl Iterator<Item = String>) -> Result<ServeOptions, S
         match flag.as_str() {
             "--port" => {
                 let port = value()?;
-                options.port = port.parse().map_err(|_| format!("--port takes a number from 0 to 65535, not {port:?}"))?;
+                options.port =
+                    port.parse().map_err(|_| format!("--port takes a number from 0 to 65535, not {port:?}"))?;
             }
             "--scenario" => options.scenario = value()?.parse().map_err(|err| format!("--scenario: {err}"))?,
             "--user" => options.users.push(parse_user("--user", &value()?)?),
