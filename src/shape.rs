@@ -265,3 +265,26 @@ impl<'de> Visitor<'de> for ShapeVisitor {
         Ok(Shape::Object(fields))
     }
 }
+
+/// The canonical shape of the body the contract answers `status` with, from the embedded
+/// fixtures (the documented example where there is one), or `None` for a status the contract
+/// does not answer with a JSON body.
+///
+/// The reviewed copies of these shapes live in `snapshots/`; a test keeps the two equal, so a
+/// fixture whose structure changes fails until its snapshot is reviewed.
+///
+/// ```
+/// use zis_contract::shape::{canonical_body, Shape};
+///
+/// let Some(Shape::Object(fields)) = canonical_body(200) else { panic!("200 has an object body") };
+/// assert_eq!(fields["jwt_public_key"], Shape::String);
+/// assert!(canonical_body(204).is_none());
+/// ```
+pub fn canonical_body(status: u16) -> Option<Shape> {
+    crate::fixtures::all()
+        .iter()
+        .filter(|fixture| fixture.response.status == status)
+        .min_by_key(|fixture| fixture.source.kind != crate::SourceKind::Documentation)
+        .and_then(|fixture| fixture.response.body.json())
+        .map(Shape::of)
+}
