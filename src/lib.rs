@@ -59,23 +59,37 @@
 
 #![deny(missing_docs)]
 
+pub mod cassette;
 mod conformance;
 pub mod contract;
+pub mod drift;
 pub mod fixtures;
 mod interaction;
+#[cfg(feature = "record")]
+pub mod record;
+mod redact;
+mod replay;
 mod request;
 mod respond;
 mod scenario;
 mod server;
 pub mod shape;
+mod upstream;
 
+pub use cassette::{Cassette, CassetteError, Metadata, Overwrite};
 pub use conformance::{check_request, Mismatch, Rule};
 pub use contract::{
     CreateIntegrationRequest, Credentials, CredentialsError, ErrorEnvelope, ErrorItem, Integration, IntegrationName,
     NameRejection, OAuthClient, SecretKind,
 };
 pub use interaction::{Body, Interaction, RecordedRequest, RecordedResponse, Source, SourceKind};
+pub use redact::{Leak, Redactions, Secrets, PLACEHOLDER};
+pub use replay::{
+    CassetteBuilder, CassetteServer, Matching, NearMiss, RecordMode, ReplayError, ReplayReport, UnknownRecordMode,
+    NO_MATCH_STATUS, RECORD_ENV,
+};
 pub use request::{percent_encode_segment, RequestParts};
 pub use respond::{Answer, Contract, Delivery, Reply, REGISTRY_CAPACITY};
 pub use scenario::{ContractResponder, Scenario, UnknownScenario};
+pub use upstream::{Upstream, UpstreamError};
 pub use server::{ReceivedRequest, Report, ZisServer, ZisServerBuilder, DELAY_HEADER, MAX_BODY_BYTES, SCENARIO_HEADER};

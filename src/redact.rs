@@ -1,0 +1,430 @@
+//! Secrets never reach disk: redaction of recorded interactions, and the leak check that scans a
+//! written file for every secret the recording knows.
+//!
+//! [`Redactions`] says what to replace before writing: header values by name (by default
+//! `authorization`, `cookie`, `set-cookie`) and JSON body fields by path (by default
+//! `zendesk_oauth_client.secret` and `jwt_public_key`). [`Secrets`] is what the recording
+//! knows to be secret: the password or API token (raw and base64, as the `Authorization` header
+//! carries them), cookies, the values at the sensitive paths, and the upstream host (which
+//! names the account's subdomain). The secrets are learnt from the default redactions whatever
+//! the configured ones, so that turning a redaction off cannot hide a leak from the check.
+
+use crate::contract::Credentials;
+use crate::interaction::{Body, Interaction};
+use crate::server::{DELAY_HEADER, SCENARIO_HEADER};
+use crate::upstream::Upstream;
+use base64::Engine as _;
+use serde_json::Value;
+use std::collections::BTreeSet;
+use std::fmt;
+
+/// What a redacted value reads on disk.
+pub const PLACEHOLDER: &str = "<redacted>";
+
+/// The harness's own request headers, never recorded.
+const CONTROL_HEADERS: [&str; 2] = [SCENARIO_HEADER, DELAY_HEADER];
+
+/// What to replace in an interaction before it is written: header values by name and JSON body
+/// fields by path.
+///
+/// A JSON path is a dotted list of field names relative to the body; `[]` stands for every
+/// element of an array (`errors[].detail`). Redaction keeps the shape: a string becomes
+/// `"<redacted>"`, a number `0`, a boolean `false`, and the leaves of an object or array are
+/// redacted one by one, so that [drift](crate::drift) stays meaningful.
+///
+/// ```
+/// use serde_json::json;
+/// use zis_contract::{Body, Interaction, Redactions, Secrets};
+///
+/// let mut interaction: Interaction = serde_json::from_value(json!({
+///     "name": "created",
+///     "source": { "kind": "recorded" },
+///     "request": { "method": "POST", "path": "/api/services/zis/registry/acme",
+///                  "headers": { "authorization": "Basic YWRtaW5AZXhhbXBsZS5jb20vdG9rZW46YWJj",
+///                               "x-request-id": "r-1" } },
+///     "response": { "status": 200, "body": { "zendesk_oauth_client": { "id": 1, "secret": "s3cr3t" } } },
+/// }))?;
+/// let redactions = Redactions::default().header("x-request-id");
+/// let mut secrets = Secrets::new();
+/// let redacted = redactions.redact(&interaction, &mut secrets);
+///
+/// assert_eq!(redacted.request.headers["authorization"], "Basic <redacted>");
+/// assert_eq!(redacted.request.headers["x-request-id"], "<redacted>");
+/// assert_eq!(redacted.response.body, Body::Json(json!({ "zendesk_oauth_client": { "id": 1, "secret": "<redacted>" } })));
+/// assert!(secrets.leaks(&serde_json::to_value(&redacted)?).is_empty());
+/// assert!(!secrets.leaks(&serde_json::to_value(&interaction)?).is_empty(), "the raw interaction leaks");
+/// # Ok::<(), serde_json::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Redactions {
+    headers: BTreeSet<String>,
+    json_paths: BTreeSet<String>,
+}
+
+impl Default for Redactions {
+    /// `authorization`, `cookie` and `set-cookie` headers; `zendesk_oauth_client.secret` and
+    /// `jwt_public_key` in bodies.
+    fn default() -> Self {
+        Self {
+            headers: ["authorization", "cookie", "set-cookie"].map(String::from).into(),
+            json_paths: ["zendesk_oauth_client.secret", "jwt_public_key"].map(String::from).into(),
+        }
+    }
+}
+
+impl Redactions {
+    /// The default redactions.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Also redacts the value of header `name` (any case).
+    pub fn header(mut self, name: &str) -> Self {
+        self.headers.insert(name.to_ascii_lowercase());
+        self
+    }
+
+    /// Also redacts the field at `path` in request and response bodies.
+    pub fn json_path(mut self, path: &str) -> Self {
+        self.json_paths.insert(path.to_owned());
+        self
+    }
+
+    /// Stops redacting header `name`. The leak check still knows the secrets it carries, so a
+    /// recording that would write them fails.
+    pub fn without_header(mut self, name: &str) -> Self {
+        self.headers.remove(&name.to_ascii_lowercase());
+        self
+    }
+
+    /// Stops redacting the field at `path`. As with [`without_header`](Self::without_header), the
+    /// leak check still knows the default paths' values.
+    pub fn without_json_path(mut self, path: &str) -> Self {
+        self.json_paths.remove(path);
+        self
+    }
+
+    /// The interaction as it may be written: `secrets` first learns what `interaction` holds;
+    /// then the harness's control headers are dropped, the redacted headers and fields are
+    /// replaced, and every known secret left anywhere in a string is replaced by its
+    /// placeholder.
+    pub fn redact(&self, interaction: &Interaction, secrets: &mut Secrets) -> Interaction {
+        secrets.observe(interaction, self);
+        let mut redacted = interaction.clone();
+        for headers in [&mut redacted.request.headers, &mut redacted.response.headers] {
+            headers.retain(|name, _| !CONTROL_HEADERS.contains(&name.as_str()));
+            for (name, value) in headers.iter_mut() {
+                if self.headers.contains(name) {
+                    *value = redacted_header(name, value);
+                }
+            }
+        }
+        for body in [&mut redacted.request.body, &mut redacted.response.body] {
+            if let Body::Json(value) = body {
+                for path in &self.json_paths {
+                    at_path(value, &parse_path(path), &mut blank);
+                }
+            }
+        }
+        let Ok(mut value) = serde_json::to_value(&redacted) else { return redacted };
+        secrets.replace_in(&mut value);
+        serde_json::from_value(value).unwrap_or(redacted)
+    }
+
+    /// The parts of a request that replay matches on, redacted the way recording redacts them
+    /// (control headers dropped, redacted headers and fields replaced), so that a live request
+    /// compares equal to its recording.
+    pub fn redact_for_matching(&self, request: &crate::RecordedRequest) -> crate::RecordedRequest {
+        let interaction = Interaction {
+            name: String::new(),
+            request: request.clone(),
+            response: crate::RecordedResponse { body: Body::Empty, headers: Default::default(), status: 0 },
+            source: crate::Source { kind: crate::SourceKind::Recorded, note: String::new(), recorded_at: None },
+        };
+        self.redact(&interaction, &mut Secrets::new()).request
+    }
+}
+
+/// `authorization: Basic <redacted>` keeps its scheme; any other header becomes `<redacted>`.
+fn redacted_header(name: &str, value: &str) -> String {
+    match value.split_once(' ') {
+        Some((scheme, _)) if name.ends_with("authorization") => format!("{scheme} {PLACEHOLDER}"),
+        _ => PLACEHOLDER.to_owned(),
+    }
+}
+
+/// One step of a JSON path.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Step {
+    Field(String),
+    Each,
+}
+
+fn parse_path(path: &str) -> Vec<Step> {
+    let mut steps = Vec::new();
+    for part in path.split('.').filter(|part| !part.is_empty()) {
+        let mut field = part;
+        let mut each = 0;
+        while let Some(rest) = field.strip_suffix("[]") {
+            field = rest;
+            each += 1;
+        }
+        if !field.is_empty() {
+            steps.push(Step::Field(field.to_owned()));
+        }
+        steps.extend(std::iter::repeat_n(Step::Each, each));
+    }
+    steps
+}
+
+/// Calls `visit` on every value at `steps` under `value`.
+fn at_path(value: &mut Value, steps: &[Step], visit: &mut impl FnMut(&mut Value)) {
+    match steps.split_first() {
+        None => visit(value),
+        Some((Step::Field(name), rest)) => {
+            if let Some(field) = value.as_object_mut().and_then(|fields| fields.get_mut(name)) {
+                at_path(field, rest, visit);
+            }
+        }
+        Some((Step::Each, rest)) => {
+            if let Some(items) = value.as_array_mut() {
+                for item in items {
+                    at_path(item, rest, visit);
+                }
+            }
+        }
+    }
+}
+
+/// Redacts every leaf of `value`, keeping its shape.
+fn blank(value: &mut Value) {
+    match value {
+        Value::String(text) => *text = PLACEHOLDER.to_owned(),
+        Value::Number(number) if number.is_f64() => *value = serde_json::json!(0.0),
+        Value::Number(_) => *value = Value::from(0),
+        Value::Bool(flag) => *flag = false,
+        Value::Array(items) => items.iter_mut().for_each(blank),
+        Value::Object(fields) => fields.values_mut().for_each(blank),
+        Value::Null => {}
+    }
+}
+
+/// Every string leaf of `value` (a JSON value, not a redaction target), with its JSON path.
+fn strings<'a>(value: &'a Value, path: &str, found: &mut Vec<(String, &'a str)>) {
+    match value {
+        Value::String(text) => found.push((path.to_owned(), text)),
+        Value::Array(items) => {
+            for (index, item) in items.iter().enumerate() {
+                strings(item, &format!("{path}[{index}]"), found);
+            }
+        }
+        Value::Object(fields) => {
+            for (key, item) in fields {
+                let place = if path.is_empty() { key.clone() } else { format!("{path}.{key}") };
+                strings(item, &place, found);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// The secrets a recording knows: what the leak check scans every written file for, and what
+/// redaction replaces wherever it appears.
+///
+/// ```
+/// use zis_contract::{Credentials, Secrets};
+///
+/// let mut secrets = Secrets::new();
+/// secrets.add_credentials(&Credentials::api_token("admin@example.com", "tok_123456"));
+/// let written = serde_json::json!({ "headers": { "authorization": "Basic YWRtaW5AZXhhbXBsZS5jb20vdG9rZW46dG9rXzEyMzQ1Ng==" } });
+/// let leaks = secrets.leaks(&written);
+/// assert_eq!(leaks[0].to_string(), "the API token (base64, as in an Authorization header) at headers.authorization");
+/// ```
+#[derive(Debug, Clone, Default)]
+pub struct Secrets {
+    known: Vec<Secret>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Secret {
+    label: String,
+    value: String,
+    /// What redaction puts in its place, or `None` for an encoded form that only the leak check
+    /// looks for (a header redaction, not a text replacement, keeps it off disk).
+    placeholder: Option<String>,
+}
+
+/// A secret found in a written file: which secret (never its value) and where.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Leak {
+    /// Which secret, in words, such as `the API token`.
+    pub secret: String,
+    /// The JSON path in the file where it was found.
+    pub place: String,
+}
+
+impl fmt::Display for Leak {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} at {}", self.secret, self.place)
+    }
+}
+
+impl Secrets {
+    /// No known secrets.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// How many secret values (raw and encoded forms) are known.
+    pub fn len(&self) -> usize {
+        self.known.len()
+    }
+
+    /// Whether no secret is known.
+    pub fn is_empty(&self) -> bool {
+        self.known.is_empty()
+    }
+
+    /// Knows `value` as a secret described by `label` (such as `the session cookie`), replaced
+    /// by `<redacted>` wherever it appears. Empty values are ignored.
+    pub fn add(&mut self, label: &str, value: &str) {
+        self.push(label, value, Some(PLACEHOLDER));
+    }
+
+    /// Knows the password or API token of `credentials`, raw and in the base64 forms a header
+    /// carries.
+    pub fn add_credentials(&mut self, credentials: &Credentials) {
+        let label = match credentials.kind() {
+            crate::SecretKind::Password => "the password",
+            crate::SecretKind::ApiToken => "the API token",
+        };
+        self.add(label, credentials.secret());
+        let encoded = format!("{label} (base64, as in an Authorization header)");
+        let user_pass = credentials.user_pass();
+        for engine in [
+            &base64::engine::general_purpose::STANDARD,
+            &base64::engine::general_purpose::STANDARD_NO_PAD,
+            &base64::engine::general_purpose::URL_SAFE,
+        ] {
+            self.push(&encoded, &engine.encode(&user_pass), None);
+        }
+        self.push(&format!("{label} (base64)"), &base64::engine::general_purpose::STANDARD.encode(credentials.secret()), None);
+    }
+
+    /// Knows the upstream's host (which names the account's subdomain), replaced by
+    /// [`Upstream::placeholder`].
+    pub fn add_upstream(&mut self, upstream: &Upstream) {
+        self.push("the upstream host (the account's subdomain)", upstream.host(), Some(upstream.placeholder()));
+    }
+
+    fn push(&mut self, label: &str, value: &str, placeholder: Option<&str>) {
+        if value.is_empty() || self.known.iter().any(|secret| secret.value == value) {
+            return;
+        }
+        self.known.push(Secret { label: label.to_owned(), value: value.to_owned(), placeholder: placeholder.map(String::from) });
+        // Longer secrets first, so that a secret holding another is replaced whole.
+        self.known.sort_by(|a, b| b.value.len().cmp(&a.value.len()));
+    }
+
+    /// Learns the secrets `interaction` holds: credentials in its `authorization` header,
+    /// cookies, and the values at the JSON paths of the default redactions and of `redactions`.
+    fn observe(&mut self, interaction: &Interaction, redactions: &Redactions) {
+        for (name, value) in interaction.request.headers.iter().chain(&interaction.response.headers) {
+            match name.as_str() {
+                "authorization" | "proxy-authorization" => match Credentials::from_authorization(value.as_bytes()) {
+                    Ok(credentials) => self.add_credentials(&credentials),
+                    Err(_) => {
+                        let token = value.split_once(' ').map_or(value.as_str(), |(_, token)| token).trim();
+                        self.add(&format!("the {name} header"), token);
+                    }
+                },
+                "cookie" => {
+                    for cookie in value.split(';') {
+                        let value = cookie.split_once('=').map_or(cookie, |(_, value)| value).trim();
+                        self.add("a cookie", value);
+                    }
+                }
+                "set-cookie" => {
+                    for cookie in value.split(", ") {
+                        let pair = cookie.split(';').next().unwrap_or_default();
+                        self.add("a cookie", pair.split_once('=').map_or(pair, |(_, value)| value).trim());
+                    }
+                }
+                _ => {}
+            }
+        }
+        let defaults = Redactions::default();
+        let paths: BTreeSet<&String> = defaults.json_paths.iter().chain(&redactions.json_paths).collect();
+        for body in [&interaction.request.body, &interaction.response.body] {
+            let Body::Json(value) = body else { continue };
+            for path in &paths {
+                let mut value = value.clone();
+                let mut found = Vec::new();
+                at_path(&mut value, &parse_path(path), &mut |field| found.push(field.clone()));
+                for field in &found {
+                    let mut leaves = Vec::new();
+                    strings(field, "", &mut leaves);
+                    for (_, leaf) in leaves {
+                        self.add(&format!("the value of {path}"), leaf);
+                    }
+                }
+            }
+        }
+    }
+
+    /// Replaces every known secret in every string of `value` by its placeholder.
+    fn replace_in(&self, value: &mut Value) {
+        match value {
+            Value::String(text) => {
+                for secret in &self.known {
+                    if let Some(placeholder) = &secret.placeholder {
+                        if text.contains(&secret.value) {
+                            *text = text.replace(&secret.value, placeholder);
+                        }
+                    }
+                }
+            }
+            Value::Array(items) => items.iter_mut().for_each(|item| self.replace_in(item)),
+            Value::Object(fields) => fields.values_mut().for_each(|item| self.replace_in(item)),
+            _ => {}
+        }
+    }
+
+    /// Every known secret found in a string of `document`, with where.
+    pub fn leaks(&self, document: &Value) -> Vec<Leak> {
+        let mut found = Vec::new();
+        strings(document, "", &mut found);
+        let mut leaks = Vec::new();
+        for (place, text) in found {
+            for secret in &self.known {
+                if text.contains(&secret.value) {
+                    leaks.push(Leak { secret: secret.label.clone(), place: place.clone() });
+                }
+            }
+        }
+        leaks
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_parse_fields_and_array_steps() {
+        assert_eq!(
+            parse_path("errors[].detail"),
+            [Step::Field("errors".into()), Step::Each, Step::Field("detail".into())]
+        );
+        assert_eq!(parse_path("[][]"), [Step::Each, Step::Each]);
+    }
+
+    #[test]
+    fn blanking_keeps_the_shape() {
+        let mut value = serde_json::json!({ "a": "x", "b": 7, "c": 1.5, "d": [true, null], "e": {} });
+        let before = crate::shape::Shape::of(&value);
+        blank(&mut value);
+        assert_eq!(crate::shape::Shape::of(&value), before);
+        assert_eq!(value["a"], PLACEHOLDER);
+    }
+}
