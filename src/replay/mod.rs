@@ -16,7 +16,9 @@ mod matching;
 mod mode;
 
 pub use matching::{Matching, NearMiss};
-pub(crate) use matching::{is_transport_header, received_request, recorded_headers, reply_of, Playback};
+pub(crate) use matching::{received_request, reply_of, Playback};
+#[cfg(feature = "record")]
+pub(crate) use matching::{is_transport_header, recorded_headers};
 pub use mode::{RecordMode, UnknownRecordMode, RECORD_ENV};
 
 use crate::cassette::{self, Cassette, CassetteError};
