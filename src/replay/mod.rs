@@ -374,9 +374,8 @@ impl fmt::Display for ReplayError {
         match self {
             Self::Missing { file } => write!(
                 f,
-                "cassette {} does not exist, and {}=none only replays; record it once with {0}=once",
+                "cassette {} does not exist, and {RECORD_ENV}=none only replays; record it once with {RECORD_ENV}=once",
                 file.display(),
-                RECORD_ENV
             ),
             Self::Cassette(err) => err.fmt(f),
             Self::NoUpstream { mode } => {
