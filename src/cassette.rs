@@ -169,7 +169,9 @@ fn load_file(path: &Path) -> Result<Vec<Interaction>, CassetteError> {
     if is_cassette {
         return Ok(parse(path, &text)?.interactions);
     }
-    serde_json::from_str::<Interaction>(&text).map(|interaction| vec![interaction]).map_err(|err| parse_error(path, &err))
+    serde_json::from_str::<Interaction>(&text)
+        .map(|interaction| vec![interaction])
+        .map_err(|err| parse_error(path, &err))
 }
 
 fn read(path: &Path) -> Result<String, CassetteError> {

@@ -91,5 +91,5 @@ pub use replay::{
 pub use request::{percent_encode_segment, RequestParts};
 pub use respond::{Answer, Contract, Delivery, Reply, REGISTRY_CAPACITY};
 pub use scenario::{ContractResponder, Scenario, UnknownScenario};
-pub use upstream::{Upstream, UpstreamError};
 pub use server::{ReceivedRequest, Report, ZisServer, ZisServerBuilder, DELAY_HEADER, MAX_BODY_BYTES, SCENARIO_HEADER};
+pub use upstream::{Upstream, UpstreamError};

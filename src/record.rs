@@ -153,7 +153,8 @@ impl Recorder {
         let mut state = self.lock();
         let taken: BTreeSet<&str> = state.interactions.iter().map(|kept| kept.name.as_str()).collect();
         interaction.name = unique_name(&interaction.name, |name| {
-            taken.contains(name) || matches!(&self.sink, Sink::Folder(folder) if folder.join(format!("{name}.json")).exists())
+            taken.contains(name)
+                || matches!(&self.sink, Sink::Folder(folder) if folder.join(format!("{name}.json")).exists())
         });
         let redacted = self.redactions.redact(&interaction, &mut state.secrets);
         match &self.sink {
@@ -196,7 +197,9 @@ fn name_of(request: &RecordedRequest, status: u16) -> String {
     let mut name = request.method.to_ascii_lowercase();
     if let Some(segment) = segment {
         name.push('_');
-        name.extend(segment.chars().map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { '_' }).take(64));
+        name.extend(
+            segment.chars().map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { '_' }).take(64),
+        );
     }
     format!("{name}_{status}")
 }

@@ -308,7 +308,11 @@ impl Secrets {
         ] {
             self.push(&encoded, &engine.encode(&user_pass), None);
         }
-        self.push(&format!("{label} (base64)"), &base64::engine::general_purpose::STANDARD.encode(credentials.secret()), None);
+        self.push(
+            &format!("{label} (base64)"),
+            &base64::engine::general_purpose::STANDARD.encode(credentials.secret()),
+            None,
+        );
     }
 
     /// Knows the upstream's host (which names the account's subdomain), replaced by
@@ -321,9 +325,13 @@ impl Secrets {
         if value.is_empty() || self.known.iter().any(|secret| secret.value == value) {
             return;
         }
-        self.known.push(Secret { label: label.to_owned(), value: value.to_owned(), placeholder: placeholder.map(String::from) });
+        self.known.push(Secret {
+            label: label.to_owned(),
+            value: value.to_owned(),
+            placeholder: placeholder.map(String::from),
+        });
         // Longer secrets first, so that a secret holding another is replaced whole.
-        self.known.sort_by(|a, b| b.value.len().cmp(&a.value.len()));
+        self.known.sort_by_key(|secret| std::cmp::Reverse(secret.value.len()));
     }
 
     /// Learns the secrets `interaction` holds: credentials in its `authorization` header,

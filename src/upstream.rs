@@ -29,7 +29,8 @@ const ZENDESK_SUFFIX: &str = ".zendesk.com";
 impl Upstream {
     /// Parses `scheme://host[:port]`, with at most a trailing `/`.
     pub fn parse(url: &str) -> Result<Self, UpstreamError> {
-        let invalid = |why: &str| UpstreamError(format!("{why}: {url:?}; expected one like https://SUBDOMAIN.zendesk.com"));
+        let invalid =
+            |why: &str| UpstreamError(format!("{why}: {url:?}; expected one like https://SUBDOMAIN.zendesk.com"));
         let uri: http::Uri = url.trim().parse().map_err(|_| invalid("not a URL"))?;
         let scheme = match uri.scheme_str() {
             Some(scheme @ ("http" | "https")) => scheme.to_owned(),

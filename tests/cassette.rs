@@ -15,8 +15,10 @@ fn example_cassette() -> Cassette {
 
 /// Every file in `folder`, by name.
 fn files_in(folder: &Path) -> Vec<String> {
-    let mut names: Vec<String> =
-        std::fs::read_dir(folder).unwrap().map(|entry| entry.unwrap().file_name().to_string_lossy().into_owned()).collect();
+    let mut names: Vec<String> = std::fs::read_dir(folder)
+        .unwrap()
+        .map(|entry| entry.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
     names.sort();
     names
 }
@@ -50,7 +52,11 @@ fn the_format_is_pretty_json_with_sorted_keys_json_bodies_and_metadata() {
     let canonical = serde_json::to_string_pretty(&value).unwrap() + "\n";
     assert_eq!(text, canonical, "keys in sorted order, pretty-printed, one trailing newline");
     assert!(text.starts_with("{\n  \"interactions\": [\n"));
-    assert_eq!(value["interactions"][0]["response"]["body"]["zendesk_oauth_client"]["id"], json!(10066), "JSON stays JSON");
+    assert_eq!(
+        value["interactions"][0]["response"]["body"]["zendesk_oauth_client"]["id"],
+        json!(10066),
+        "JSON stays JSON"
+    );
     assert_eq!(value["metadata"]["harness_version"], env!("CARGO_PKG_VERSION"));
     assert_eq!(value["metadata"]["source"], "copied from the embedded fixtures");
     let recorded_at = value["metadata"]["recorded_at"].as_str().unwrap();
@@ -125,8 +131,9 @@ fn the_leak_check_finds_credentials_in_base64() {
     secrets.add_credentials(&credentials);
 
     // Act
-    let refused = write_json(&path, &json!({ "authorization": credentials.authorization() }), Overwrite::Never, &secrets)
-        .unwrap_err();
+    let refused =
+        write_json(&path, &json!({ "authorization": credentials.authorization() }), Overwrite::Never, &secrets)
+            .unwrap_err();
 
     // Assert
     assert!(

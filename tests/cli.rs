@@ -114,7 +114,8 @@ async fn record_with_yes_writes_the_probe_set_as_recorded_fixtures() {
     let statuses: Vec<&str> = stdout.lines().map(|line| line.split(' ').next().unwrap()).collect();
     assert_eq!(statuses, ["401", "400", "200"], "{stdout}");
     assert_eq!(upstream.received_requests().await.len(), 3);
-    for (name, status) in [("recorded_bad_credentials", 401), ("recorded_invalid_name", 400), ("recorded_created", 200)] {
+    for (name, status) in [("recorded_bad_credentials", 401), ("recorded_invalid_name", 400), ("recorded_created", 200)]
+    {
         let file = out.join(format!("{name}.json"));
         let text = std::fs::read_to_string(&file).unwrap();
         assert!(!text.contains(TOKEN) && !text.contains(&upstream.address().to_string()), "{text}");
@@ -126,7 +127,11 @@ async fn record_with_yes_writes_the_probe_set_as_recorded_fixtures() {
         assert_eq!(interaction.request.headers["authorization"], "Basic <redacted>");
     }
     let created = read_interaction(&out.join("recorded_created.json"));
-    assert!(created.request.path.starts_with("/api/services/zis/registry/zis_contract_probe_"), "{}", created.request.path);
+    assert!(
+        created.request.path.starts_with("/api/services/zis/registry/zis_contract_probe_"),
+        "{}",
+        created.request.path
+    );
     assert_eq!(created.response.body.json().unwrap()["zendesk_oauth_client"]["secret"], "<redacted>");
 }
 
@@ -191,8 +196,16 @@ async fn record_proxy_forwards_any_client_and_writes_each_interaction() {
     let upstream = stand_in().await;
     let folder = tempfile::tempdir().unwrap();
     let out = folder.path().join("proxied");
-    let proxy =
-        Running::start(&["record", "--upstream", &upstream.uri(), "--proxy", "--port", "0", "--out", out.to_str().unwrap()]);
+    let proxy = Running::start(&[
+        "record",
+        "--upstream",
+        &upstream.uri(),
+        "--proxy",
+        "--port",
+        "0",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
 
     // Act
     let response = reqwest::Client::new()
@@ -247,7 +260,11 @@ fn replay_of_a_corrupt_cassette_names_the_file_and_line() {
     let output = run(&["replay", path.to_str().unwrap(), "--port", "0"]);
 
     assert_eq!(output.status.code(), Some(2));
-    assert!(text(&output.stderr).starts_with(&format!("zis-contract: {}:2:", path.display())), "{}", text(&output.stderr));
+    assert!(
+        text(&output.stderr).starts_with(&format!("zis-contract: {}:2:", path.display())),
+        "{}",
+        text(&output.stderr)
+    );
 }
 
 #[test]

@@ -39,12 +39,16 @@ fn an_added_a_removed_and_a_retyped_field_are_drift() {
     // Assert
     assert!(report.has_drift());
     let Comparison::Compared(changes) = &report.statuses[0].comparison else { panic!("200 has a canonical shape") };
-    let kinds: Vec<(&str, &ChangeKind)> = changes.iter().map(|(change, _)| (change.path.as_str(), &change.kind)).collect();
+    let kinds: Vec<(&str, &ChangeKind)> =
+        changes.iter().map(|(change, _)| (change.path.as_str(), &change.kind)).collect();
     assert_eq!(
         kinds,
         [
             ("body.jwt_public_key", &ChangeKind::Removed("string")),
-            ("body.zendesk_oauth_client.id", &ChangeKind::Retyped { expected: "integer".into(), found: "string".into() }),
+            (
+                "body.zendesk_oauth_client.id",
+                &ChangeKind::Retyped { expected: "integer".into(), found: "string".into() }
+            ),
             ("body.zendesk_oauth_client.scopes", &ChangeKind::Added("array")),
         ]
     );
@@ -76,7 +80,10 @@ fn a_body_that_is_not_json_where_json_is_expected_is_drift() {
     let report = drift::compare(&[recorded]);
 
     assert!(report.has_drift());
-    assert_eq!(report.to_string(), "status 401 (1 response: unauthorized): drift\n  body: retyped from object to text that is not JSON\n");
+    assert_eq!(
+        report.to_string(),
+        "status 401 (1 response: unauthorized): drift\n  body: retyped from object to text that is not JSON\n"
+    );
 }
 
 #[test]

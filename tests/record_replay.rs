@@ -5,8 +5,8 @@ use base64::Engine as _;
 use serde_json::{json, Value};
 use std::path::Path;
 use zis_contract::{
-    Cassette, CassetteServer, Matching, Overwrite, RecordMode, Redactions, ReplayError, Secrets,
-    SourceKind, ZisServer, NO_MATCH_STATUS, SCENARIO_HEADER,
+    Cassette, CassetteServer, Matching, Overwrite, RecordMode, Redactions, ReplayError, Secrets, SourceKind, ZisServer,
+    NO_MATCH_STATUS, SCENARIO_HEADER,
 };
 
 const EMAIL: &str = "admin@example.com";
@@ -220,7 +220,8 @@ async fn mode_new_episodes_replays_what_matches_and_appends_the_rest() {
     // Assert
     assert_eq!(replayed["description"], "from the cassette");
     assert_eq!((status, recorded["zendesk_oauth_client"]["identifier"].as_str()), (200, Some("zis_acme_new")));
-    let upstream_paths: Vec<String> = upstream.received_requests().await.into_iter().map(|request| request.path).collect();
+    let upstream_paths: Vec<String> =
+        upstream.received_requests().await.into_iter().map(|request| request.path).collect();
     assert_eq!(upstream_paths, ["/api/services/zis/registry/acme_new"]);
     let cassette = Cassette::load(&path).unwrap();
     let names: Vec<&str> = cassette.interactions.iter().map(|interaction| interaction.name.as_str()).collect();
@@ -407,7 +408,9 @@ async fn a_recording_that_would_leak_fails_and_writes_nothing() {
     let message = report.to_string();
     assert!(message.contains("refusing to write"), "{message}");
     assert!(
-        message.contains("the API token (base64, as in an Authorization header) at interactions[0].request.headers.authorization"),
+        message.contains(
+            "the API token (base64, as in an Authorization header) at interactions[0].request.headers.authorization"
+        ),
         "{message}"
     );
     assert!(!message.contains(TOKEN), "{message}");
@@ -422,8 +425,13 @@ async fn user_redactions_and_control_headers_are_kept_off_disk() {
     let path = folder.path().join("custom.json");
     let upstream = stand_in().await;
     let redactions = Redactions::default().header("x-tenant").json_path("description");
-    let server =
-        Cassette::open(&path).mode(RecordMode::Once).upstream(upstream.uri()).redactions(redactions).start().await.unwrap();
+    let server = Cassette::open(&path)
+        .mode(RecordMode::Once)
+        .upstream(upstream.uri())
+        .redactions(redactions)
+        .start()
+        .await
+        .unwrap();
 
     // Act: the scenario header makes the stand-in answer 429.
     let (status, _) =

@@ -69,7 +69,8 @@ impl Matching {
         for name in &self.headers {
             let (recorded, received) = (recorded.headers.get(name), received.headers.get(name));
             if recorded != received {
-                let show = |value: Option<&String>| value.map_or_else(|| "no such header".to_owned(), |v| format!("{v:?}"));
+                let show =
+                    |value: Option<&String>| value.map_or_else(|| "no such header".to_owned(), |v| format!("{v:?}"));
                 differences.push(Difference::new(&format!("header {name}"), &show(recorded), &show(received), true));
             }
         }
@@ -154,8 +155,12 @@ fn json_differences(recorded: &Value, received: &Value, path: &str, found: &mut 
                 let place = format!("{path}.{key}");
                 match (recorded.get(key), received.get(key)) {
                     (Some(recorded), Some(received)) => json_differences(recorded, received, &place, found),
-                    (Some(recorded), None) => found.push(Difference::new(&place, &recorded.to_string(), "nothing", true)),
-                    (None, Some(received)) => found.push(Difference::new(&place, "nothing", &received.to_string(), true)),
+                    (Some(recorded), None) => {
+                        found.push(Difference::new(&place, &recorded.to_string(), "nothing", true))
+                    }
+                    (None, Some(received)) => {
+                        found.push(Difference::new(&place, "nothing", &received.to_string(), true))
+                    }
                     (None, None) => {}
                 }
             }
@@ -183,19 +188,24 @@ pub(crate) struct Playback {
 }
 
 impl Playback {
-    pub(crate) fn new(label: String, interactions: Vec<Interaction>, matching: Matching, redactions: Redactions) -> Self {
+    pub(crate) fn new(
+        label: String,
+        interactions: Vec<Interaction>,
+        matching: Matching,
+        redactions: Redactions,
+    ) -> Self {
         let played = vec![false; interactions.len()];
         Self { label, interactions, played, matching, redactions }
     }
 
     /// The recorded response to `received` (a request as received, not yet redacted), or the
     /// near miss that says why none matches.
-    pub(crate) fn answer(&mut self, received: &RecordedRequest) -> Result<&RecordedResponse, NearMiss> {
+    pub(crate) fn answer(&mut self, received: &RecordedRequest) -> Result<&RecordedResponse, Box<NearMiss>> {
         let received = self.redactions.redact_for_matching(received);
         let candidates: Vec<usize> = (0..self.interactions.len())
             .filter(|&index| self.matching.matches(&self.interactions[index].request, &received))
             .collect();
-        let Some(&last) = candidates.last() else { return Err(self.near_miss(received)) };
+        let Some(&last) = candidates.last() else { return Err(Box::new(self.near_miss(received))) };
         let index = candidates.into_iter().find(|&index| !self.played[index]).unwrap_or(last);
         self.played[index] = true;
         Ok(&self.interactions[index].response)
@@ -314,7 +324,10 @@ pub(crate) fn recorded_headers(headers: &HeaderMap) -> BTreeMap<String, String> 
             continue;
         }
         let value = String::from_utf8_lossy(value.as_bytes()).into_owned();
-        recorded.entry(name.as_str().to_owned()).and_modify(|joined| *joined = format!("{joined}, {value}")).or_insert(value);
+        recorded
+            .entry(name.as_str().to_owned())
+            .and_modify(|joined| *joined = format!("{joined}, {value}"))
+            .or_insert(value);
     }
     recorded
 }

@@ -15,10 +15,10 @@
 mod matching;
 mod mode;
 
-pub use matching::{Matching, NearMiss};
-pub(crate) use matching::{received_request, reply_of, Playback};
 #[cfg(feature = "record")]
 pub(crate) use matching::{is_transport_header, recorded_headers};
+pub(crate) use matching::{received_request, reply_of, Playback};
+pub use matching::{Matching, NearMiss};
 pub use mode::{RecordMode, UnknownRecordMode, RECORD_ENV};
 
 use crate::cassette::{self, Cassette, CassetteError};

@@ -227,7 +227,8 @@ fn parse_record(args: impl Iterator<Item = String>) -> Result<RecordOptions, Str
             return Err("--port is for record --proxy".into());
         }
         let email = email.ok_or("record needs --email EMAIL (an admin's) for the probe set, or --proxy")?;
-        let token_env = token_env.ok_or("record needs --token-env VAR, the environment variable holding the API token")?;
+        let token_env =
+            token_env.ok_or("record needs --token-env VAR, the environment variable holding the API token")?;
         RecordWhat::Probes { email, token_env, confirmed }
     };
     Ok(RecordOptions { upstream, out, mode })

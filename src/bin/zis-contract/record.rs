@@ -53,7 +53,11 @@ pub fn run(options: RecordOptions) -> ExitCode {
 }
 
 #[cfg(feature = "record")]
-fn probes(upstream: &zis_contract::Upstream, credentials: zis_contract::Credentials, out: &std::path::Path) -> ExitCode {
+fn probes(
+    upstream: &zis_contract::Upstream,
+    credentials: zis_contract::Credentials,
+    out: &std::path::Path,
+) -> ExitCode {
     use zis_contract::record::Probes;
 
     let runtime = match crate::runtime() {
@@ -61,7 +65,10 @@ fn probes(upstream: &zis_contract::Upstream, credentials: zis_contract::Credenti
         Err(code) => return code,
     };
     let probes = Probes::new(credentials);
-    eprintln!("zis-contract: sending the probe set to {upstream}; the valid create registers {}", probes.throwaway_name());
+    eprintln!(
+        "zis-contract: sending the probe set to {upstream}; the valid create registers {}",
+        probes.throwaway_name()
+    );
     match runtime.block_on(probes.record(upstream, out, &zis_contract::Redactions::new())) {
         Ok(outcomes) => {
             for outcome in outcomes {
