@@ -67,7 +67,7 @@ fn the_format_is_pretty_json_with_sorted_keys_json_bodies_and_metadata() {
 }
 
 #[test]
-fn an_existing_cassette_is_never_overwritten_without_leave() {
+fn an_existing_cassette_is_never_overwritten_unless_allowed() {
     // Arrange
     let folder = tempfile::tempdir().unwrap();
     let path = folder.path().join("creates.json");
