@@ -506,3 +506,17 @@ async fn credentials_known_to_the_recording_are_redacted_in_any_string() {
     let cassette = Cassette::load(&path).unwrap();
     assert_eq!(cassette.interactions[0].request.headers["x-debug-token"], "<redacted>");
 }
+
+#[tokio::test]
+async fn the_example_cassette_replays_a_create_then_a_conflict() {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/cassettes/creates_integration.json");
+    let server = Cassette::open(path).start().await.unwrap();
+
+    let first = create(&server.uri(), "acme_sync", TOKEN).await;
+    let second = create(&server.uri(), "acme_sync", TOKEN).await;
+
+    assert_eq!((first.0, second.0), (200, 409));
+    assert_eq!(first.1["zendesk_oauth_client"]["identifier"], "zis_acme_sync");
+    assert_eq!(first.1["zendesk_oauth_client"]["secret"], "<redacted>");
+    server.verify();
+}
