@@ -85,13 +85,17 @@ impl From<CassetteError> for RecordError {
 
 impl UpstreamClient {
     /// A client for `upstream` (HTTPS through rustls, or plain HTTP), following no redirects.
-    pub fn new(upstream: Upstream) -> Self {
+    ///
+    /// # Errors
+    ///
+    /// [`RecordError::Upstream`] when no TLS client can be set up.
+    pub fn new(upstream: Upstream) -> Result<Self, RecordError> {
         let client = reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::none())
             .timeout(UPSTREAM_TIMEOUT)
             .build()
-            .unwrap_or_default();
-        Self { upstream, client }
+            .map_err(|err| RecordError::Upstream { request: upstream.redacted(), message: err.to_string() })?;
+        Ok(Self { upstream, client })
     }
 
     /// The upstream.
@@ -141,38 +145,39 @@ struct Recorder {
 
 #[derive(Debug)]
 struct RecorderState {
-    interactions: Vec<Interaction>,
+    /// Everything written so far (for a cassette, with the interactions it kept).
+    cassette: Cassette,
     secrets: Secrets,
     overwrite: Overwrite,
-    source: String,
 }
 
 impl Recorder {
     /// Redacts `interaction` and writes it; the name it was written under.
     fn record(&self, mut interaction: Interaction) -> Result<String, CassetteError> {
-        let mut state = self.lock();
-        let taken: BTreeSet<&str> = state.interactions.iter().map(|kept| kept.name.as_str()).collect();
+        let state = &mut *self.lock();
+        let taken: BTreeSet<&str> = state.cassette.interactions.iter().map(|kept| kept.name.as_str()).collect();
         interaction.name = unique_name(&interaction.name, |name| {
             taken.contains(name)
                 || matches!(&self.sink, Sink::Folder(folder) if folder.join(format!("{name}.json")).exists())
         });
         let redacted = self.redactions.redact(&interaction, &mut state.secrets);
+        let name = redacted.name.clone();
         match &self.sink {
             Sink::Folder(folder) => {
-                let file = folder.join(format!("{}.json", redacted.name));
+                let file = folder.join(format!("{name}.json"));
                 cassette::write_json(&file, &redacted, Overwrite::Never, &state.secrets)?;
+                state.cassette.interactions.push(redacted);
             }
             Sink::Cassette(file) => {
-                let mut cassette = Cassette::new(state.source.clone());
-                cassette.interactions = state.interactions.clone();
-                cassette.interactions.push(redacted.clone());
-                cassette.save(file, state.overwrite, &state.secrets)?;
+                state.cassette.interactions.push(redacted);
+                if let Err(err) = state.cassette.save(file, state.overwrite, &state.secrets) {
+                    state.cassette.interactions.pop();
+                    return Err(err);
+                }
                 // The file is this recording's own now.
                 state.overwrite = Overwrite::Replace;
             }
         }
-        let name = redacted.name.clone();
-        state.interactions.push(redacted);
         Ok(name)
     }
 
@@ -262,7 +267,7 @@ impl RecordingProxy {
 
     /// The names of the interactions written so far (for a cassette, including those it kept).
     pub fn recorded(&self) -> Vec<String> {
-        self.proxy.recorder.lock().interactions.iter().map(|interaction| interaction.name.clone()).collect()
+        self.proxy.recorder.lock().cassette.interactions.iter().map(|interaction| interaction.name.clone()).collect()
     }
 }
 
@@ -303,18 +308,19 @@ impl RecordingProxyBuilder {
     ///
     /// # Errors
     ///
-    /// When the port cannot be bound.
+    /// When the port cannot be bound, or no HTTP client can be set up.
     pub fn start(self) -> std::io::Result<RecordingProxy> {
         let mut secrets = Secrets::new();
         secrets.add_upstream(&self.upstream);
-        let source = format!("recorded from {}", self.upstream.redacted());
+        let mut cassette = Cassette::new(format!("recorded from {}", self.upstream.redacted()));
+        cassette.interactions = self.kept;
         let recorder = Recorder {
             sink: self.sink,
             redactions: self.redactions,
-            state: Mutex::new(RecorderState { interactions: self.kept, secrets, overwrite: self.overwrite, source }),
+            state: Mutex::new(RecorderState { cassette, secrets, overwrite: self.overwrite }),
         };
         let proxy = Arc::new(Proxy {
-            client: UpstreamClient::new(self.upstream),
+            client: UpstreamClient::new(self.upstream).map_err(std::io::Error::other)?,
             recorder,
             playback: self.playback.map(Mutex::new),
             failures: self.failures,
@@ -421,7 +427,7 @@ impl Probes {
         if let Some(existing) = files.iter().find(|file| file.exists()) {
             return Err(CassetteError::Exists { file: existing.clone() }.into());
         }
-        let client = UpstreamClient::new(upstream.clone());
+        let client = UpstreamClient::new(upstream.clone())?;
         let mut secrets = Secrets::new();
         secrets.add_upstream(upstream);
         secrets.add_credentials(&self.credentials);

@@ -53,6 +53,17 @@ async fn stand_in() -> ZisServer {
     ZisServer::builder().user(&format!("{EMAIL}/token"), TOKEN).verify_on_drop(false).start().await
 }
 
+/// Runs the probe set against `upstream`, writing into `out`, confirmed or not.
+fn record_probes(upstream: &ZisServer, out: &Path, confirmed: bool) -> Output {
+    let uri = upstream.uri();
+    let mut args = vec!["record", "--upstream", &uri, "--email", EMAIL, "--token-env", TOKEN_ENV];
+    args.extend(["--out", out.to_str().unwrap()]);
+    if confirmed {
+        args.push("--yes");
+    }
+    run(&args)
+}
+
 fn read_interaction(path: &Path) -> Interaction {
     serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
 }
@@ -65,17 +76,7 @@ async fn record_without_yes_explains_and_sends_nothing() {
     let out = folder.path().join("recorded");
 
     // Act
-    let output = run(&[
-        "record",
-        "--upstream",
-        &upstream.uri(),
-        "--email",
-        EMAIL,
-        "--token-env",
-        TOKEN_ENV,
-        "--out",
-        out.to_str().unwrap(),
-    ]);
+    let output = record_probes(&upstream, &out, false);
 
     // Assert
     assert_eq!(output.status.code(), Some(2));
@@ -95,18 +96,7 @@ async fn record_with_yes_writes_the_probe_set_as_recorded_fixtures() {
     let out = folder.path().join("recorded");
 
     // Act
-    let output = run(&[
-        "record",
-        "--upstream",
-        &upstream.uri(),
-        "--email",
-        EMAIL,
-        "--token-env",
-        TOKEN_ENV,
-        "--yes",
-        "--out",
-        out.to_str().unwrap(),
-    ]);
+    let output = record_probes(&upstream, &out, true);
 
     // Assert
     assert!(output.status.success(), "{}", text(&output.stderr));
@@ -143,18 +133,7 @@ async fn record_refuses_to_overwrite_a_fixture_before_sending_anything() {
     std::fs::write(folder.path().join("recorded_created.json"), "kept").unwrap();
 
     // Act
-    let output = run(&[
-        "record",
-        "--upstream",
-        &upstream.uri(),
-        "--email",
-        EMAIL,
-        "--token-env",
-        TOKEN_ENV,
-        "--yes",
-        "--out",
-        folder.path().to_str().unwrap(),
-    ]);
+    let output = record_probes(&upstream, folder.path(), true);
 
     // Assert
     assert_eq!(output.status.code(), Some(1));

@@ -520,3 +520,26 @@ async fn the_example_cassette_replays_a_create_then_a_conflict() {
     assert_eq!(first.1["zendesk_oauth_client"]["secret"], "<redacted>");
     server.verify();
 }
+
+#[tokio::test]
+async fn a_folder_sink_writes_one_fixture_per_exchange_and_never_overwrites() {
+    use zis_contract::record::{RecordingProxy, Sink};
+
+    // Arrange: a file of the name the first recording would take exists already.
+    let folder = tempfile::tempdir().unwrap();
+    std::fs::write(folder.path().join("post_acme_sync_200.json"), "kept").unwrap();
+    let upstream = stand_in().await;
+    let proxy = RecordingProxy::builder(upstream.uri().parse().unwrap(), Sink::Folder(folder.path().to_owned()))
+        .start()
+        .unwrap();
+
+    // Act
+    create(&proxy.uri(), "acme_sync", TOKEN).await;
+    create(&proxy.uri(), "acme_sync", TOKEN).await;
+
+    // Assert
+    assert_eq!(proxy.recorded(), ["post_acme_sync_200_2", "post_acme_sync_409"]);
+    assert_eq!(std::fs::read_to_string(folder.path().join("post_acme_sync_200.json")).unwrap(), "kept");
+    let written = zis_contract::cassette::load_interactions(folder.path().join("post_acme_sync_409.json")).unwrap();
+    assert_eq!(written[0].response.status, 409);
+}
