@@ -5,8 +5,8 @@
 //! `authorization`, `cookie`, `set-cookie`) and JSON body fields by path (by default
 //! `zendesk_oauth_client.secret` and `jwt_public_key`). [`Secrets`] is what the recording
 //! knows to be secret: the password or API token (raw and base64, as the `Authorization` header
-//! carries them), cookies, the values at the sensitive paths, and the upstream host (which
-//! names the account's subdomain). The secrets are learnt from the default redactions whatever
+//! carries them), cookie values and the values at the sensitive paths (of 8 characters or more),
+//! and the upstream host (which names the account's subdomain). The secrets are learnt from the default redactions whatever
 //! the configured ones, so that turning a redaction off cannot hide a leak from the check.
 
 use crate::contract::Credentials;
@@ -20,6 +20,10 @@ use std::fmt;
 
 /// What a redacted value reads on disk.
 pub const PLACEHOLDER: &str = "<redacted>";
+
+/// The shortest cookie or field value the leak check takes for a secret. Credentials count
+/// whatever their length.
+const MIN_OBSERVED_SECRET_CHARS: usize = 8;
 
 /// The harness's own request headers, never recorded.
 const CONTROL_HEADERS: [&str; 2] = [SCENARIO_HEADER, DELAY_HEADER];
@@ -321,6 +325,14 @@ impl Secrets {
         self.push("the upstream host (the account's subdomain)", upstream.host(), Some(upstream.placeholder()));
     }
 
+    /// Knows `value`, seen in a cookie or at a redacted path, unless it is too short to tell apart
+    /// from ordinary text (a `consent=1` cookie would otherwise redact every `1`).
+    fn add_observed(&mut self, label: &str, value: &str) {
+        if value.chars().count() >= MIN_OBSERVED_SECRET_CHARS {
+            self.add(label, value);
+        }
+    }
+
     fn push(&mut self, label: &str, value: &str, placeholder: Option<&str>) {
         if value.is_empty() || self.known.iter().any(|secret| secret.value == value) {
             return;
@@ -346,16 +358,15 @@ impl Secrets {
                         self.add(&format!("the {name} header"), token);
                     }
                 },
-                "cookie" => {
-                    for cookie in value.split(';') {
-                        let value = cookie.split_once('=').map_or(cookie, |(_, value)| value).trim();
-                        self.add("a cookie", value);
-                    }
-                }
-                "set-cookie" => {
-                    for cookie in value.split(", ") {
-                        let pair = cookie.split(';').next().unwrap_or_default();
-                        self.add("a cookie", pair.split_once('=').map_or(pair, |(_, value)| value).trim());
+                // `name=value; name=value`; and for set-cookie, repeated headers joined with `, `,
+                // each `name=value; attributes` (an `Expires` date holds `, ` too, and no `=`
+                // before its first `;`).
+                "cookie" | "set-cookie" => {
+                    let pairs = value.split(if name == "cookie" { ";" } else { ", " });
+                    for pair in pairs.map(|cookie| cookie.split(';').next().unwrap_or_default()) {
+                        if let Some((_, value)) = pair.split_once('=') {
+                            self.add_observed("a cookie", value.trim());
+                        }
                     }
                 }
                 _ => {}
@@ -373,7 +384,7 @@ impl Secrets {
                     let mut leaves = Vec::new();
                     strings(field, "", &mut leaves);
                     for (_, leaf) in leaves {
-                        self.add(&format!("the value of {path}"), leaf);
+                        self.add_observed(&format!("the value of {path}"), leaf);
                     }
                 }
             }
@@ -398,7 +409,8 @@ impl Secrets {
         }
     }
 
-    /// Every known secret found in a string of `document`, with where.
+    /// Every known secret found in a string value of `document` (object keys are structure, not
+    /// data, and are not scanned), with where.
     pub fn leaks(&self, document: &Value) -> Vec<Leak> {
         let mut found = Vec::new();
         strings(document, "", &mut found);
@@ -425,6 +437,25 @@ mod tests {
             [Step::Field("errors".into()), Step::Each, Step::Field("detail".into())]
         );
         assert_eq!(parse_path("[][]"), [Step::Each, Step::Each]);
+    }
+
+    #[test]
+    fn cookies_are_secrets_unless_too_short_to_be_one() {
+        let mut interaction = crate::fixtures::get("created").unwrap().clone();
+        interaction.request.headers.insert("cookie".into(), "consent=1; _session=s3ss10n-abcdef".into());
+        interaction.response.headers.insert(
+            "set-cookie".into(),
+            "_zendesk_shared=z3nd3sk-123456; Expires=Wed, 21 Oct 2026 07:28:00 GMT; Path=/, lang=en".into(),
+        );
+        let mut secrets = Secrets::new();
+
+        let redacted = Redactions::default().redact(&interaction, &mut secrets);
+
+        let values: Vec<&str> = secrets.known.iter().map(|secret| secret.value.as_str()).collect();
+        assert!(values.contains(&"s3ss10n-abcdef") && values.contains(&"z3nd3sk-123456"), "{values:?}");
+        assert!(!values.iter().any(|value| ["1", "en", "21 Oct 2026 07:28:00 GMT"].contains(value)), "{values:?}");
+        assert_eq!(redacted.request.headers["cookie"], PLACEHOLDER);
+        assert_eq!(redacted.request.path, interaction.request.path, "no short value redacts ordinary text");
     }
 
     #[test]
