@@ -107,6 +107,8 @@ async fn serve_connection(stream: TcpStream, shared: Arc<Shared>) {
     let _ = hyper::server::conn::http1::Builder::new()
         .timer(TokioTimer::new())
         .header_read_timeout(HEADER_READ_TIMEOUT)
+        // A client that half-closes after its request still gets the answer.
+        .half_close(true)
         .serve_connection(io, service)
         .await;
 }
