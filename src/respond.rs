@@ -10,7 +10,7 @@ use bytes::Bytes;
 use http::{HeaderMap, HeaderValue};
 use std::collections::{HashSet, VecDeque};
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 /// What to send back for one request.
@@ -120,8 +120,8 @@ pub struct Contract {
 
 #[derive(Debug, Default)]
 struct Registry {
-    names: HashSet<String>,
-    order: VecDeque<String>,
+    names: HashSet<Arc<str>>,
+    order: VecDeque<Arc<str>>,
 }
 
 impl Registry {
@@ -135,8 +135,9 @@ impl Registry {
                 self.names.remove(&oldest);
             }
         }
-        self.names.insert(name.to_owned());
-        self.order.push_back(name.to_owned());
+        let name: Arc<str> = name.into();
+        self.names.insert(Arc::clone(&name));
+        self.order.push_back(name);
         true
     }
 }
