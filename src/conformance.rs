@@ -96,30 +96,49 @@ pub fn check_request(parts: &RequestParts<'_>) -> Result<(), Vec<Mismatch>> {
 
 /// [`check_request`], as a plain list (empty when the request conforms).
 pub(crate) fn request_mismatches(parts: &RequestParts<'_>) -> Vec<Mismatch> {
+    inspect(parts).mismatches
+}
+
+/// A request taken apart by the rules, once: what it asks for, and every break.
+#[derive(Debug, Default)]
+pub(crate) struct Inspection {
+    /// Every break of the contract, in the order of [`check_request`].
+    pub(crate) mismatches: Vec<Mismatch>,
+    /// The percent-decoded name, when the request is a Create Integration (valid or not).
+    pub(crate) name: Option<String>,
+    /// The credentials, when they are well-formed.
+    pub(crate) credentials: Option<Credentials>,
+    /// The description, when the body is a JSON object with a string `description`.
+    pub(crate) description: Option<String>,
+}
+
+/// Applies every rule to `parts`.
+pub(crate) fn inspect(parts: &RequestParts<'_>) -> Inspection {
     let name = match Route::of(parts) {
         Route::NotFound => {
-            return vec![Mismatch::new(Rule::Path, "path", PATH_TEMPLATE, parts.path_only())];
+            let mismatch = Mismatch::new(Rule::Path, "path", PATH_TEMPLATE, parts.path_only());
+            return Inspection { mismatches: vec![mismatch], ..Inspection::default() };
         }
         Route::WrongMethod => {
-            let found = parts.method;
-            return vec![Mismatch::new(
-                Rule::Method,
-                "method",
-                "POST (integrations cannot be changed or deleted)",
-                found,
-            )];
+            let expected = "POST (integrations cannot be changed or deleted)";
+            let mismatch = Mismatch::new(Rule::Method, "method", expected, parts.method);
+            return Inspection { mismatches: vec![mismatch], ..Inspection::default() };
         }
         Route::CreateIntegration { name } => name,
     };
     let mut mismatches = Vec::new();
-    if let Err(err) = credentials(parts) {
-        mismatches.push(Mismatch::new(
-            Rule::Credentials(err.clone()),
-            "header authorization",
-            "basic credentials (email:password or email/token:api_token)",
-            err.to_string(),
-        ));
-    }
+    let credentials = match credentials(parts) {
+        Ok(credentials) => Some(credentials),
+        Err(err) => {
+            mismatches.push(Mismatch::new(
+                Rule::Credentials(err.clone()),
+                "header authorization",
+                "basic credentials (email:password or email/token:api_token)",
+                err.to_string(),
+            ));
+            None
+        }
+    };
     if let Some(rejection) = NameRejection::of(&name) {
         mismatches.push(Mismatch::new(
             Rule::Name(rejection.clone()),
@@ -129,8 +148,8 @@ pub(crate) fn request_mismatches(parts: &RequestParts<'_>) -> Vec<Mismatch> {
         ));
     }
     check_content_type(parts, &mut mismatches);
-    check_body(parts.body, &mut mismatches);
-    mismatches
+    let description = check_body(parts.body, &mut mismatches);
+    Inspection { mismatches, name: Some(name), credentials, description }
 }
 
 /// The credentials of a request, or why it has none.
@@ -154,34 +173,37 @@ fn check_content_type(parts: &RequestParts<'_>, mismatches: &mut Vec<Mismatch>) 
     mismatches.push(Mismatch::new(Rule::ContentType, "header content-type", "application/json", found));
 }
 
-fn check_body(body: &[u8], mismatches: &mut Vec<Mismatch>) {
+/// Checks the body and returns its description, if it has a string one.
+fn check_body(body: &[u8], mismatches: &mut Vec<Mismatch>) -> Option<String> {
     let value: Value = match serde_json::from_slice(body) {
         Ok(value) => value,
         Err(_) if body.iter().all(u8::is_ascii_whitespace) => {
             mismatches.push(Mismatch::new(Rule::Body, "body", "a JSON object", "an empty body"));
-            return;
+            return None;
         }
         Err(err) => {
             mismatches.push(Mismatch::new(Rule::Body, "body", "a JSON object", format!("invalid JSON ({err})")));
-            return;
+            return None;
         }
     };
     let Value::Object(fields) = value else {
         mismatches.push(Mismatch::new(Rule::Body, "body", "a JSON object", Shape::of(&value).type_name()));
-        return;
+        return None;
     };
-    for (field, value) in &fields {
-        match field.as_str() {
-            "description" if value.is_string() => {}
-            "description" => {
-                mismatches.push(Mismatch::new(Rule::Body, "body.description", "string", Shape::of(value).type_name()));
+    let mut description = None;
+    for (field, value) in fields {
+        match (field.as_str(), value) {
+            ("description", Value::String(text)) => description = Some(text),
+            ("description", value) => {
+                mismatches.push(Mismatch::new(Rule::Body, "body.description", "string", Shape::of(&value).type_name()));
             }
-            other => mismatches.push(Mismatch::new(
+            (other, value) => mismatches.push(Mismatch::new(
                 Rule::UnknownField,
                 format!("body.{other}"),
                 "no such field (the body has only an optional description)",
-                Shape::of(value).type_name(),
+                Shape::of(&value).type_name(),
             )),
         }
     }
+    description
 }
