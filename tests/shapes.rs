@@ -241,3 +241,24 @@ fn a_shape_lists_object_keys_in_sorted_order_whatever_the_value_order() {
     // Assert
     assert_eq!(text, r#"{"alpha":{"b":"null","y":"boolean"},"zeta":"integer"}"#);
 }
+
+#[tokio::test]
+async fn a_request_a_client_sent_to_zis_server_has_the_canonical_shape() {
+    // Arrange
+    let zis = zis_contract::ZisServer::start().await;
+    reqwest::Client::new()
+        .post(format!("{}/api/services/zis/registry/acme_sync", zis.uri()))
+        .basic_auth("admin@example.com/token", Some("abc"))
+        .json(&json!({ "description": "Acme" }))
+        .send()
+        .await
+        .unwrap();
+    let received = &zis.received_requests().await[0];
+
+    // Act
+    let parts = RequestParts::new(&received.method, &received.path, &received.headers, &received.body);
+    let shape = RequestShape::of(&parts);
+
+    // Assert
+    assert_eq!(shape, canonical_request());
+}
