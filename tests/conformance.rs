@@ -215,33 +215,23 @@ fn a_body_that_is_not_json_is_a_body_mismatch() {
 }
 
 #[test]
-fn an_empty_body_is_a_body_mismatch() {
-    let headers = conforming_headers();
+fn each_body_that_is_not_an_object_with_a_string_description_is_a_body_mismatch() {
+    let cases: [(&[u8], &str); 3] = [
+        (b"  ", "body: expected a JSON object, found an empty body"),
+        (br#"["Acme"]"#, "body: expected a JSON object, found array"),
+        (br#"{"description":7.5}"#, "body.description: expected string, found number"),
+    ];
+    for (body, expected) in cases {
+        // Arrange
+        let headers = conforming_headers();
 
-    let mismatch = single_request_mismatch("POST", PATH, &headers, b"  ");
+        // Act
+        let mismatch = single_request_mismatch("POST", PATH, &headers, body);
 
-    assert_eq!(mismatch.rule, Rule::Body);
-    assert_eq!(mismatch.to_string(), "body: expected a JSON object, found an empty body");
-}
-
-#[test]
-fn a_body_that_is_not_an_object_is_a_body_mismatch() {
-    let headers = conforming_headers();
-
-    let mismatch = single_request_mismatch("POST", PATH, &headers, br#"["Acme"]"#);
-
-    assert_eq!(mismatch.rule, Rule::Body);
-    assert_eq!(mismatch.to_string(), "body: expected a JSON object, found array");
-}
-
-#[test]
-fn a_description_of_another_type_is_a_body_mismatch() {
-    let headers = conforming_headers();
-
-    let mismatch = single_request_mismatch("POST", PATH, &headers, br#"{"description":7.5}"#);
-
-    assert_eq!(mismatch.rule, Rule::Body);
-    assert_eq!(mismatch.to_string(), "body.description: expected string, found number");
+        // Assert
+        assert_eq!(mismatch.rule, Rule::Body);
+        assert_eq!(mismatch.to_string(), expected);
+    }
 }
 
 #[test]
@@ -284,20 +274,47 @@ fn every_break_of_one_request_is_reported_in_rule_order() {
 
 // ---- requests received by a mock server -----------------------------------------------------
 
-#[tokio::test]
-async fn a_wiremock_request_is_checked_like_its_parts() {
-    // Arrange
-    let server = wiremock::MockServer::start().await;
-    let client = reqwest::Client::new();
-    let url = format!("{}{PATH}", server.uri());
-    client
-        .post(&url)
-        .basic_auth("admin@example.com", Some("pw"))
+/// Sends a conforming Create Integration request to `base_url`.
+async fn send_conforming(base_url: &str) {
+    reqwest::Client::new()
+        .post(format!("{base_url}{PATH}"))
+        .basic_auth("admin@example.com/token", Some("abc"))
         .json(&json!({ "description": "Acme" }))
         .send()
         .await
         .unwrap();
-    client.post(&url).body(r#"{"description":"Acme"}"#).send().await.unwrap();
+}
+
+/// Sends a request with a text/plain content type and a numeric description to `base_url`.
+async fn send_off_contract(base_url: &str) {
+    reqwest::Client::new()
+        .post(format!("{base_url}{PATH}"))
+        .basic_auth("admin@example.com/token", Some("abc"))
+        .header("content-type", "text/plain")
+        .body(r#"{"description":7.5}"#)
+        .send()
+        .await
+        .unwrap();
+}
+
+/// The report of one off-contract request (`send_off_contract`) among `received`.
+fn off_contract_report(received: usize) -> String {
+    let noun = if received == 1 { "request" } else { "requests" };
+    format!(
+        "zis-contract: 1 of {received} {noun} did not conform to POST /api/services/zis/registry/{{integration}}\n\
+         \n\
+         request {received} of {received} (POST /api/services/zis/registry/acme_sync) does not conform:\n  \
+         - header content-type: expected application/json, found text/plain\n  \
+         - body.description: expected string, found number\n"
+    )
+}
+
+#[tokio::test]
+async fn a_wiremock_request_is_checked_like_its_parts() {
+    // Arrange
+    let server = wiremock::MockServer::start().await;
+    send_conforming(&server.uri()).await;
+    reqwest::Client::new().post(format!("{}{PATH}", server.uri())).body("{}").send().await.unwrap();
     let received = server.received_requests().await.unwrap();
 
     // Act
@@ -314,49 +331,21 @@ async fn a_wiremock_request_is_checked_like_its_parts() {
 async fn the_requests_of_a_wiremock_server_are_reported_like_those_of_zis_server() {
     // Arrange
     let server = wiremock::MockServer::start().await;
-    let client = reqwest::Client::new();
-    let url = format!("{}{PATH}", server.uri());
-    client
-        .post(&url)
-        .basic_auth("admin@example.com", Some("pw"))
-        .json(&json!({ "description": "Acme" }))
-        .send()
-        .await
-        .unwrap();
-    client
-        .post(&url)
-        .basic_auth("admin@example.com", Some("pw"))
-        .header("content-type", "text/plain")
-        .body(r#"{"description":7.5}"#)
-        .send()
-        .await
-        .unwrap();
+    send_conforming(&server.uri()).await;
+    send_off_contract(&server.uri()).await;
 
     // Act
     let report = check_wiremock_requests(&server.received_requests().await.unwrap()).unwrap_err();
 
     // Assert
-    assert_eq!(
-        report.to_string(),
-        "zis-contract: 1 of 2 requests did not conform to POST /api/services/zis/registry/{integration}\n\
-         \n\
-         request 2 of 2 (POST /api/services/zis/registry/acme_sync) does not conform:\n  \
-         - header content-type: expected application/json, found text/plain\n  \
-         - body.description: expected string, found number\n"
-    );
+    assert_eq!(report.to_string(), off_contract_report(2));
     assert_eq!(report.mismatches().map(|(number, _)| number).collect::<Vec<_>>(), [2, 2]);
 }
 
 #[tokio::test]
 async fn conforming_wiremock_requests_report_nothing() {
     let server = wiremock::MockServer::start().await;
-    reqwest::Client::new()
-        .post(format!("{}{PATH}", server.uri()))
-        .basic_auth("admin@example.com", Some("pw"))
-        .json(&json!({}))
-        .send()
-        .await
-        .unwrap();
+    send_conforming(&server.uri()).await;
 
     let result = check_wiremock_requests(&server.received_requests().await.unwrap());
 
@@ -369,25 +358,11 @@ async fn zis_server_reports_an_off_contract_request_in_the_documented_form() {
     let zis = ZisServer::builder().verify_on_drop(false).start().await;
 
     // Act
-    reqwest::Client::new()
-        .post(format!("{}{PATH}", zis.uri()))
-        .basic_auth("admin@example.com/token", Some("abc"))
-        .header("content-type", "text/plain")
-        .body(r#"{"description":7.5}"#)
-        .send()
-        .await
-        .unwrap();
+    send_off_contract(&zis.uri()).await;
     let report = zis.check().await.unwrap_err();
 
     // Assert
-    assert_eq!(
-        report.to_string(),
-        "zis-contract: 1 of 1 request did not conform to POST /api/services/zis/registry/{integration}\n\
-         \n\
-         request 1 of 1 (POST /api/services/zis/registry/acme_sync) does not conform:\n  \
-         - header content-type: expected application/json, found text/plain\n  \
-         - body.description: expected string, found number\n"
-    );
+    assert_eq!(report.to_string(), off_contract_report(1));
 }
 
 // ---- responses ------------------------------------------------------------------------------
