@@ -1,6 +1,9 @@
 //! Conformance checks: every way a request or a response breaks the contract, named with its
 //! place, what was expected and what was found.
 
+mod common;
+
+use common::{create, send_one_good_and_one_bad};
 use http::{HeaderMap, HeaderValue};
 use serde_json::json;
 use zis_contract::{
@@ -274,47 +277,11 @@ fn every_break_of_one_request_is_reported_in_rule_order() {
 
 // ---- requests received by a mock server -----------------------------------------------------
 
-/// Sends a conforming Create Integration request to `base_url`.
-async fn send_conforming(base_url: &str) {
-    reqwest::Client::new()
-        .post(format!("{base_url}{PATH}"))
-        .basic_auth("admin@example.com/token", Some("abc"))
-        .json(&json!({ "description": "Acme" }))
-        .send()
-        .await
-        .unwrap();
-}
-
-/// Sends a request with a text/plain content type and a numeric description to `base_url`.
-async fn send_off_contract(base_url: &str) {
-    reqwest::Client::new()
-        .post(format!("{base_url}{PATH}"))
-        .basic_auth("admin@example.com/token", Some("abc"))
-        .header("content-type", "text/plain")
-        .body(r#"{"description":7.5}"#)
-        .send()
-        .await
-        .unwrap();
-}
-
-/// The report of one off-contract request (`send_off_contract`) among `received`.
-fn off_contract_report(received: usize) -> String {
-    let noun = if received == 1 { "request" } else { "requests" };
-    format!(
-        "zis-contract: 1 of {received} {noun} did not conform to POST /api/services/zis/registry/{{integration}}\n\
-         \n\
-         request {received} of {received} (POST /api/services/zis/registry/acme_sync) does not conform:\n  \
-         - header content-type: expected application/json, found text/plain\n  \
-         - body.description: expected string, found number\n"
-    )
-}
-
 #[tokio::test]
 async fn a_wiremock_request_is_checked_like_its_parts() {
     // Arrange
     let server = wiremock::MockServer::start().await;
-    send_conforming(&server.uri()).await;
-    reqwest::Client::new().post(format!("{}{PATH}", server.uri())).body("{}").send().await.unwrap();
+    send_one_good_and_one_bad(&server.uri()).await;
     let received = server.received_requests().await.unwrap();
 
     // Act
@@ -324,45 +291,36 @@ async fn a_wiremock_request_is_checked_like_its_parts() {
     // Assert
     assert_eq!(conforming, Ok(()));
     let rules: Vec<Rule> = broken.into_iter().map(|mismatch| mismatch.rule).collect();
-    assert_eq!(rules, [Rule::Credentials(CredentialsError::Missing), Rule::ContentType]);
+    assert_eq!(rules, [Rule::ContentType, Rule::Body]);
 }
 
 #[tokio::test]
 async fn the_requests_of_a_wiremock_server_are_reported_like_those_of_zis_server() {
     // Arrange
     let server = wiremock::MockServer::start().await;
-    send_conforming(&server.uri()).await;
-    send_off_contract(&server.uri()).await;
+    let zis = ZisServer::builder().verify_on_drop(false).start().await;
+    send_one_good_and_one_bad(&server.uri()).await;
+    send_one_good_and_one_bad(&zis.uri()).await;
 
     // Act
     let report = check_wiremock_requests(&server.received_requests().await.unwrap()).unwrap_err();
 
     // Assert
-    assert_eq!(report.to_string(), off_contract_report(2));
+    assert_eq!(report.to_string(), zis.check().await.unwrap_err().to_string());
+    assert!(report
+        .to_string()
+        .contains("request 2 of 2 (POST /api/services/zis/registry/acme_sync) does not conform:"));
     assert_eq!(report.mismatches().map(|(number, _)| number).collect::<Vec<_>>(), [2, 2]);
 }
 
 #[tokio::test]
 async fn conforming_wiremock_requests_report_nothing() {
     let server = wiremock::MockServer::start().await;
-    send_conforming(&server.uri()).await;
+    create(&server.uri(), "acme_sync").send().await.unwrap();
 
     let result = check_wiremock_requests(&server.received_requests().await.unwrap());
 
     assert!(result.is_ok(), "{}", result.unwrap_err());
-}
-
-#[tokio::test]
-async fn zis_server_reports_an_off_contract_request_in_the_documented_form() {
-    // Arrange
-    let zis = ZisServer::builder().verify_on_drop(false).start().await;
-
-    // Act
-    send_off_contract(&zis.uri()).await;
-    let report = zis.check().await.unwrap_err();
-
-    // Assert
-    assert_eq!(report.to_string(), off_contract_report(1));
 }
 
 // ---- responses ------------------------------------------------------------------------------

@@ -195,9 +195,10 @@ async fn an_oversized_body_is_a_413_and_the_server_keeps_serving() {
 async fn a_wrong_content_type_or_unknown_field_is_accepted_like_the_live_api_but_reported() {
     let zis = lenient().start().await;
 
-    let (status, _) =
-        status_and_json(create_with(&zis.uri(), "acme", "text/plain").basic_auth("a@example.com", Some("b")).body(r#"{"name":"x"}"#))
-            .await;
+    let (status, _) = status_and_json(
+        create_with(&zis.uri(), "acme", "text/plain").basic_auth("a@example.com", Some("b")).body(r#"{"name":"x"}"#),
+    )
+    .await;
 
     assert_eq!(status, 200);
     let received = zis.received_requests().await;

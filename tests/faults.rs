@@ -74,7 +74,9 @@ async fn a_delayed_answer_still_arrives_whole() {
 
 #[tokio::test]
 async fn rate_limiting_and_unavailability_say_when_to_retry() {
-    for (scenario, status, retry_after) in [(Scenario::RateLimited, 429, "60"), (Scenario::ServiceUnavailable, 503, "30")] {
+    for (scenario, status, retry_after) in
+        [(Scenario::RateLimited, 429, "60"), (Scenario::ServiceUnavailable, 503, "30")]
+    {
         let zis = ZisServer::builder().scenario(scenario).start().await;
 
         let response = create(&zis.uri(), "acme").send().await.unwrap();
@@ -102,7 +104,8 @@ async fn create_with_retries(base: &str, name: &str, attempts: usize) -> u16 {
 
 #[tokio::test]
 async fn a_sequence_fails_twice_then_follows_the_contract_and_the_client_stops_after_success() {
-    let zis = ZisServer::builder().sequence([Scenario::ServerError, Scenario::ServerError, Scenario::Contract]).start().await;
+    let zis =
+        ZisServer::builder().sequence([Scenario::ServerError, Scenario::ServerError, Scenario::Contract]).start().await;
 
     let status = create_with_retries(&zis.uri(), "acme", 10).await;
 
@@ -132,7 +135,10 @@ async fn a_header_picks_the_scenario_of_one_request_only() {
 
     assert_eq!(picked.status(), 429);
     assert_eq!(next, 200, "the next request without the header follows the contract");
-    assert!(zis.received_requests().await.iter().all(|request| request.mismatches.is_empty()), "the header is no mismatch");
+    assert!(
+        zis.received_requests().await.iter().all(|request| request.mismatches.is_empty()),
+        "the header is no mismatch"
+    );
 }
 
 #[tokio::test]
@@ -154,7 +160,11 @@ async fn a_header_naming_no_scenario_is_a_400_listing_the_scenarios() {
     let bad_delay = create(&zis.uri(), "acme").header(DELAY_HEADER, "soon").send().await.unwrap();
 
     assert_eq!(unknown.status(), 400);
-    assert!(unknown.text().await.unwrap().starts_with("x-zis-contract-scenario: unknown scenario \"teapot\"; the scenarios are:"));
+    assert!(unknown
+        .text()
+        .await
+        .unwrap()
+        .starts_with("x-zis-contract-scenario: unknown scenario \"teapot\"; the scenarios are:"));
     assert_eq!(bad_delay.status(), 400);
     assert!(bad_delay.text().await.unwrap().contains("expected whole milliseconds from 0 to 600000, found \"soon\""));
 }

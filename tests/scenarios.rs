@@ -24,7 +24,11 @@ async fn assert_answers_with_fixture(base: &str, scenario: Scenario) {
 
     assert_eq!(response.status().as_u16(), fixture.response.status, "{scenario}: status");
     for (name, value) in &fixture.response.headers {
-        assert_eq!(response.headers().get(name).and_then(|v| v.to_str().ok()), Some(value.as_str()), "{scenario}: {name}");
+        assert_eq!(
+            response.headers().get(name).and_then(|v| v.to_str().ok()),
+            Some(value.as_str()),
+            "{scenario}: {name}"
+        );
     }
     let body = response.bytes().await.unwrap();
     assert_eq!(body.as_ref(), fixture.response.body.to_bytes(), "{scenario}: body bytes");
@@ -50,9 +54,7 @@ async fn each_scenario_mounted_on_wiremock_answers_with_its_fixture() {
 #[tokio::test]
 async fn documented_scenarios_answer_the_documentation_verbatim() {
     // Written from the documentation's examples, independently of the fixture files.
-    let error = |code: &str, status: &str, message: &str| {
-        json!({ "errors": [{ "code": code, "detail": "error message", "status": status }], "message": message })
-    };
+    let error = |code: &str, status: &str, message: &str| json!({ "errors": [{ "code": code, "detail": "error message", "status": status }], "message": message });
     let documented = [
         (
             Scenario::Created,
