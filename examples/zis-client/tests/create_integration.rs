@@ -81,6 +81,16 @@ async fn the_contract_rejects_other_credentials_as_unauthorized() {
     zis.verify().await;
 }
 
+#[tokio::test]
+async fn a_status_the_client_does_not_handle_is_unexpected() {
+    let zis = ZisServer::builder().scenario(Scenario::Conflict).start().await;
+
+    let result = client_of(&zis).create_integration("acme_sync", "Acme").await;
+
+    assert!(matches!(result, Err(CreateError::Unexpected(409))), "{result:?}");
+    zis.verify().await;
+}
+
 /// A variant of the client that breaks the contract: a text body with a numeric description.
 async fn create_integration_off_contract(base_url: &str, name: &str) {
     reqwest::Client::new()
