@@ -1,5 +1,15 @@
 //! Does a request conform to the contract? Every rule of Create Integration, checked at once, each
-//! break reported in plain words.
+//! break reported in plain words. And does a response have exactly the documented shape
+//! ([`check_response`])?
+//!
+//! The checks take plain parts, so they work with any mock server; [`check_wiremock_request`]
+//! and [`check_wiremock_requests`] take wiremock's requests directly.
+
+mod report;
+mod response;
+
+pub use report::Report;
+pub use response::{check_recorded_response, check_response};
 
 use crate::contract::{Credentials, CredentialsError, NameRejection, PATH_TEMPLATE};
 use crate::request::{RequestParts, Route};
@@ -7,7 +17,8 @@ use crate::shape::Shape;
 use serde_json::Value;
 use std::fmt;
 
-/// One way a request breaks the contract: where, what the contract expects, and what was found.
+/// One way a request (or a response) breaks the contract: where, what the contract expects, and
+/// what was found.
 ///
 /// Its `Display` is one line: `body.description: expected string, found number`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -22,7 +33,7 @@ pub struct Mismatch {
     pub found: String,
 }
 
-/// The rules of the Create Integration request.
+/// The rules of the Create Integration request, and of its responses.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Rule {
     /// The path is not `/api/services/zis/registry/{integration}` (answered with 404).
@@ -33,12 +44,22 @@ pub enum Rule {
     Credentials(CredentialsError),
     /// The integration name breaks the name rule (answered with 400).
     Name(NameRejection),
-    /// The `Content-Type` is not `application/json` (reported, not rejected).
+    /// The `Content-Type` is not `application/json` (reported, not rejected), of a request or of
+    /// a response.
     ContentType,
     /// The body is not a JSON object, or `description` is not a string (answered with 400).
     Body,
-    /// The body holds a field the contract does not have (reported, not rejected).
+    /// The body holds a field the contract does not have (reported, not rejected), in a request
+    /// or in a response.
     UnknownField,
+    /// A response's status is not one Create Integration answers with.
+    ResponseStatus,
+    /// A response's body is empty or not JSON where the contract has a JSON body.
+    ResponseBody,
+    /// A response's body lacks a documented field.
+    MissingField,
+    /// A field of a response's body is of another JSON type than documented.
+    FieldType,
 }
 
 impl Rule {
@@ -50,7 +71,12 @@ impl Rule {
             Self::Method => Some(405),
             Self::Credentials(_) => Some(401),
             Self::Name(_) | Self::Body => Some(400),
-            Self::ContentType | Self::UnknownField => None,
+            Self::ContentType
+            | Self::UnknownField
+            | Self::ResponseStatus
+            | Self::ResponseBody
+            | Self::MissingField
+            | Self::FieldType => None,
         }
     }
 }
@@ -86,7 +112,71 @@ impl Mismatch {
 /// ]);
 /// ```
 pub fn check_request(parts: &RequestParts<'_>) -> Result<(), Vec<Mismatch>> {
-    let mismatches = request_mismatches(parts);
+    into_result(request_mismatches(parts))
+}
+
+/// [`check_request`] for a request a `wiremock::MockServer` received.
+///
+/// ```
+/// use zis_contract::check_wiremock_request;
+///
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() {
+/// let server = wiremock::MockServer::start().await;
+/// reqwest::Client::new()
+///     .post(format!("{}/api/services/zis/registry/acme_sync", server.uri()))
+///     .basic_auth("admin@example.com/token", Some("abc"))
+///     .json(&serde_json::json!({ "description": "Acme" }))
+///     .send()
+///     .await
+///     .unwrap();
+///
+/// let received = server.received_requests().await.unwrap();
+/// assert_eq!(check_wiremock_request(&received[0]), Ok(()));
+/// # }
+/// ```
+pub fn check_wiremock_request(request: &wiremock::Request) -> Result<(), Vec<Mismatch>> {
+    check_request(&RequestParts::from_wiremock(request))
+}
+
+/// Checks every request a `wiremock::MockServer` received, in order, and reports those that
+/// break the contract exactly as [`ZisServer::check`](crate::ZisServer::check) does.
+///
+/// ```
+/// use zis_contract::check_wiremock_requests;
+///
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() {
+/// let server = wiremock::MockServer::start().await;
+/// reqwest::Client::new()
+///     .post(format!("{}/api/services/zis/registry/acme_sync", server.uri()))
+///     .basic_auth("admin@example.com/token", Some("abc"))
+///     .body(r#"{"description":7}"#)
+///     .send()
+///     .await
+///     .unwrap();
+///
+/// let report = check_wiremock_requests(&server.received_requests().await.unwrap()).unwrap_err();
+/// assert!(report.to_string().contains(
+///     "request 1 of 1 (POST /api/services/zis/registry/acme_sync) does not conform:\n  \
+///        - header content-type: expected application/json, found no content-type header\n  \
+///        - body.description: expected string, found integer\n"
+/// ));
+/// # }
+/// ```
+pub fn check_wiremock_requests(requests: &[wiremock::Request]) -> Result<(), Report> {
+    let checked: Vec<(&str, &str, Vec<Mismatch>)> = requests
+        .iter()
+        .map(|request| {
+            let parts = RequestParts::from_wiremock(request);
+            (parts.method, parts.path, request_mismatches(&parts))
+        })
+        .collect();
+    Report::of(checked.iter().map(|(method, path, mismatches)| (*method, *path, &mismatches[..])))
+}
+
+/// `Ok` for no mismatches, else all of them.
+fn into_result(mismatches: Vec<Mismatch>) -> Result<(), Vec<Mismatch>> {
     if mismatches.is_empty() {
         Ok(())
     } else {

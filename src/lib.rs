@@ -55,7 +55,11 @@
 //! # Conformance
 //!
 //! [`check_request`] checks any request's parts against every rule and names each break;
-//! [`ZisServer::verify`] does it for everything the server received.
+//! [`ZisServer::verify`] does it for everything the server received, and
+//! [`check_wiremock_requests`] for everything a `wiremock::MockServer` received.
+//! [`check_response`] checks that a response (one your client parses, or one your own mock
+//! sends) has exactly the documented fields of its status. The shapes these checks expect are in
+//! [`shape`], and their reviewed copies are the insta snapshots in the crate's `snapshots/`.
 
 #![deny(missing_docs)]
 
@@ -69,7 +73,10 @@ mod scenario;
 mod server;
 pub mod shape;
 
-pub use conformance::{check_request, Mismatch, Rule};
+pub use conformance::{
+    check_recorded_response, check_request, check_response, check_wiremock_request, check_wiremock_requests, Mismatch,
+    Report, Rule,
+};
 pub use contract::{
     CreateIntegrationRequest, Credentials, CredentialsError, ErrorEnvelope, ErrorItem, Integration, IntegrationName,
     NameRejection, OAuthClient, SecretKind,
@@ -78,4 +85,4 @@ pub use interaction::{Body, Interaction, RecordedRequest, RecordedResponse, Sour
 pub use request::{percent_encode_segment, RequestParts};
 pub use respond::{Answer, Contract, Delivery, Reply, REGISTRY_CAPACITY};
 pub use scenario::{ContractResponder, Scenario, UnknownScenario};
-pub use server::{ReceivedRequest, Report, ZisServer, ZisServerBuilder, DELAY_HEADER, MAX_BODY_BYTES, SCENARIO_HEADER};
+pub use server::{ReceivedRequest, ZisServer, ZisServerBuilder, DELAY_HEADER, MAX_BODY_BYTES, SCENARIO_HEADER};

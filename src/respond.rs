@@ -232,8 +232,12 @@ fn rejection(parts: &RequestParts<'_>, mismatch: &Mismatch) -> Reply {
         }
         Rule::Credentials(err) => Reply::error(401, code::UNAUTHORIZED, "Unauthorized", err.to_string()),
         Rule::Name(rejection) => Reply::error(400, code::BAD_REQUEST, "Bad Request", rejection.to_string()),
-        Rule::Body | Rule::ContentType | Rule::UnknownField => {
-            Reply::error(400, code::BAD_REQUEST, "Bad Request", mismatch.to_string())
-        }
+        Rule::Body
+        | Rule::ContentType
+        | Rule::UnknownField
+        | Rule::ResponseStatus
+        | Rule::ResponseBody
+        | Rule::MissingField
+        | Rule::FieldType => Reply::error(400, code::BAD_REQUEST, "Bad Request", mismatch.to_string()),
     }
 }

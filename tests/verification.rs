@@ -2,24 +2,13 @@
 
 mod common;
 
-use common::{create, create_with};
+use common::{create, create_with, send_one_good_and_one_bad};
 use zis_contract::ZisServer;
-
-/// Sends one conforming request, then one with a wrong content type and a numeric description.
-async fn send_one_good_and_one_bad(zis: &ZisServer) {
-    create(&zis.uri(), "acme_sync").send().await.unwrap();
-    create_with(&zis.uri(), "acme_sync", "text/plain")
-        .basic_auth("admin@example.com/token", Some("abc"))
-        .body(r#"{"description":7.5}"#)
-        .send()
-        .await
-        .unwrap();
-}
 
 #[tokio::test]
 async fn the_report_names_each_broken_request_and_each_rule() {
     let zis = ZisServer::builder().verify_on_drop(false).start().await;
-    send_one_good_and_one_bad(&zis).await;
+    send_one_good_and_one_bad(&zis.uri()).await;
 
     let report = zis.check().await.unwrap_err().to_string();
 
@@ -61,7 +50,7 @@ async fn the_report_covers_credentials_names_and_routes_together() {
                            - header content-type: expected application/json, found text/plain")]
 async fn verify_panics_with_the_report() {
     let zis = ZisServer::builder().verify_on_drop(false).start().await;
-    send_one_good_and_one_bad(&zis).await;
+    send_one_good_and_one_bad(&zis.uri()).await;
 
     zis.verify().await;
 }
@@ -70,7 +59,7 @@ async fn verify_panics_with_the_report() {
 #[should_panic(expected = "zis-contract: 1 of 2 requests did not conform")]
 async fn dropping_the_server_verifies() {
     let zis = ZisServer::start().await;
-    send_one_good_and_one_bad(&zis).await;
+    send_one_good_and_one_bad(&zis.uri()).await;
 
     drop(zis);
 }
@@ -79,7 +68,7 @@ async fn dropping_the_server_verifies() {
 #[should_panic(expected = "the test's own failure")]
 async fn a_test_that_is_already_panicking_gets_its_own_message_not_a_double_panic() {
     let zis = ZisServer::start().await;
-    send_one_good_and_one_bad(&zis).await;
+    send_one_good_and_one_bad(&zis.uri()).await;
 
     // The server is dropped while this panic unwinds; a second panic would abort the process.
     panic!("the test's own failure");
@@ -88,7 +77,7 @@ async fn a_test_that_is_already_panicking_gets_its_own_message_not_a_double_pani
 #[tokio::test]
 async fn conforming_traffic_verifies_and_forgotten_requests_no_longer_count() {
     let zis = ZisServer::start().await;
-    send_one_good_and_one_bad(&zis).await;
+    send_one_good_and_one_bad(&zis.uri()).await;
     assert!(zis.check().await.is_err());
 
     zis.forget_received_requests().await;

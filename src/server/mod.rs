@@ -4,9 +4,10 @@ mod http;
 mod journal;
 
 pub use self::http::{DELAY_HEADER, MAX_BODY_BYTES, SCENARIO_HEADER};
-pub use journal::{ReceivedRequest, Report};
+pub use journal::ReceivedRequest;
 
 use self::http::{Plan, Shared};
+use crate::conformance::Report;
 use crate::contract::Credentials;
 use crate::respond::Contract;
 use crate::Scenario;

@@ -27,6 +27,18 @@ pub fn create_with(base: &str, name: &str, content_type: &str) -> reqwest::Reque
         .body(r#"{"description":"example integration"}"#)
 }
 
+/// Sends one conforming request for `acme_sync` to `base`, then one with a wrong content type and
+/// a numeric description.
+pub async fn send_one_good_and_one_bad(base: &str) {
+    create(base, "acme_sync").send().await.unwrap();
+    create_with(base, "acme_sync", "text/plain")
+        .basic_auth("admin@example.com/token", Some("abc"))
+        .body(r#"{"description":7.5}"#)
+        .send()
+        .await
+        .unwrap();
+}
+
 /// A response's status and body as JSON (`Value::Null` when the body is not JSON).
 pub async fn status_and_json(request: reqwest::RequestBuilder) -> (u16, serde_json::Value) {
     let response = request.send().await.expect("the mock answers");
