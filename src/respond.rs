@@ -241,3 +241,23 @@ fn rejection(parts: &RequestParts<'_>, mismatch: &Mismatch) -> Reply {
         | Rule::FieldType => Reply::error(400, code::BAD_REQUEST, "Bad Request", mismatch.to_string()),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_registry_forgets_the_oldest_name_once_full_and_stays_at_capacity() {
+        let mut registry = Registry::default();
+        for index in 0..REGISTRY_CAPACITY {
+            assert!(registry.insert(&format!("name_{index}")));
+        }
+        assert!(!registry.insert("name_0"), "a remembered name is a conflict");
+
+        assert!(registry.insert("one_more"));
+
+        assert_eq!((registry.names.len(), registry.order.len()), (REGISTRY_CAPACITY, REGISTRY_CAPACITY));
+        assert!(registry.insert("name_0"), "the oldest name was forgotten");
+        assert!(!registry.insert("name_2"), "newer names are still remembered");
+    }
+}
