@@ -38,12 +38,13 @@ fn compare() {
     println!("{connections} keep-alive connections, {seconds} s a run, {rounds} rounds\n");
     println!("{:<34} {:>10} {:>8} {:>8} {:>10} {:>9}", "server", "req/s", "p50 ms", "p99 ms", "start ms", "peak MiB");
 
-    let mut totals: Vec<(&str, Vec<f64>)> = Vec::new();
+    // Per round, each server's req/s, in the order of SERVERS.
+    let mut rates: Vec<[f64; 3]> = Vec::new();
     for round in 1..=rounds {
-        for kind in [ServerKind::Serve, ServerKind::Wiremock, ServerKind::Hyper] {
+        let mut round_rates = [0.0; 3];
+        for (slot, kind) in SERVERS.into_iter().enumerate() {
             let server = Server::spawn(kind);
             let run = runtime.block_on(load(&server.address, connections, Duration::from_secs(seconds)));
-            let peak = server.peak_rss_mib();
             println!(
                 "{:<34} {:>10.0} {:>8.2} {:>8.2} {:>10.1} {:>9.1}",
                 format!("round {round}: {}", kind.label()),
@@ -51,24 +52,29 @@ fn compare() {
                 run.p50_ms,
                 run.p99_ms,
                 server.start_ms,
-                peak
+                server.peak_rss_mib()
             );
-            match totals.iter_mut().find(|(label, _)| *label == kind.label()) {
-                Some((_, rates)) => rates.push(run.per_second),
-                None => totals.push((kind.label(), vec![run.per_second])),
-            }
+            round_rates[slot] = run.per_second;
         }
+        rates.push(round_rates);
     }
 
-    let rate = |label: &str| -> f64 {
-        let rates = &totals.iter().find(|(l, _)| *l == label).unwrap().1;
-        rates.iter().sum::<f64>() / rates.len() as f64
-    };
-    let serve = rate(ServerKind::Serve.label());
-    println!("\nmean req/s over {rounds} rounds:");
-    for (label, _) in &totals {
-        println!("  {label:<32} {:>10.0}  (serve / this = {:.2}x)", rate(label), serve / rate(label));
+    println!("\nthroughput ratios, each from one round (min / median / max over {rounds} rounds):");
+    for (slot, kind) in SERVERS.into_iter().enumerate().skip(1) {
+        let mut ratios: Vec<f64> = rates.iter().map(|round| round[0] / round[slot]).collect();
+        ratios.sort_by(f64::total_cmp);
+        println!(
+            "  serve / {:<28} {:.2}x / {:.2}x / {:.2}x",
+            kind.label(),
+            ratios[0],
+            ratios[ratios.len() / 2],
+            ratios[ratios.len() - 1]
+        );
     }
+
+    println!("\nthe contract alone (Contract::respond, no HTTP), mean of 200,000 calls:");
+    println!("  200 Created                     {:>8.2} µs", respond_micros(true));
+    println!("  409 Conflict                    {:>8.2} µs", respond_micros(false));
 
     println!("\nin-process start-up (median of 30):");
     let zis = runtime.block_on(median_start(|| async { drop(zis_contract::ZisServer::start().await) }));
@@ -77,6 +83,25 @@ fn compare() {
     println!("  ZisServer::start()              {zis:>8.3} ms");
     println!("  MockServer::builder().start()   {fresh:>8.3} ms  (ZisServer / this = {:.2}x)", zis / fresh);
     println!("  MockServer::start()             {pooled:>8.3} ms  (reuses a pooled server after the first)");
+}
+
+/// The mean time of one `Contract::respond` call, with a new name each call (200) or always the
+/// same one (409).
+fn respond_micros(new_names: bool) -> f64 {
+    const CALLS: usize = 200_000;
+    let contract = zis_contract::Contract::new();
+    let mut headers = http::HeaderMap::new();
+    headers.insert("authorization", http::HeaderValue::from_static("Basic YWRtaW5AZXhhbXBsZS5jb20vdG9rZW46YWJj"));
+    headers.insert("content-type", http::HeaderValue::from_static("application/json"));
+    let paths: Vec<String> = (0..CALLS)
+        .map(|call| format!("/api/services/zis/registry/bench_{}", if new_names { call } else { 0 }))
+        .collect();
+    let began = Instant::now();
+    for path in &paths {
+        let parts = zis_contract::RequestParts::new("POST", path, &headers, br#"{"description":"bench integration"}"#);
+        std::hint::black_box(contract.respond(&parts));
+    }
+    began.elapsed().as_secs_f64() * 1e6 / CALLS as f64
 }
 
 async fn median_start<F, Fut>(start: F) -> f64
@@ -93,6 +118,9 @@ where
     times.sort_by(f64::total_cmp);
     times[times.len() / 2]
 }
+
+/// The servers compared, `serve` first: ratios are `serve` over each of the others.
+const SERVERS: [ServerKind; 3] = [ServerKind::Serve, ServerKind::Wiremock, ServerKind::Hyper];
 
 #[derive(Clone, Copy)]
 enum ServerKind {
