@@ -56,6 +56,12 @@
 //!
 //! [`check_request`] checks any request's parts against every rule and names each break;
 //! [`ZisServer::verify`] does it for everything the server received.
+//!
+//! # Property testing
+//!
+//! With the `strategy` feature (on by default), [`strategy`] holds proptest strategies for
+//! valid and invalid integration names (each invalid one with its [`NameRejection`]), valid and
+//! invalid request bodies, and the contract's types, for your own property tests.
 
 #![deny(missing_docs)]
 
@@ -68,6 +74,8 @@ mod respond;
 mod scenario;
 mod server;
 pub mod shape;
+#[cfg(feature = "strategy")]
+pub mod strategy;
 
 pub use conformance::{check_request, Mismatch, Rule};
 pub use contract::{
