@@ -14,7 +14,7 @@
 //!     # #![proptest_config(ProptestConfig::with_cases(16))]
 //!     // In a test file, mark each fn `#[test]`.
 //!     fn valid_names_parse(name in valid_integration_name()) {
-//!         prop_assert_eq!(IntegrationName::parse(name.clone())?.as_str(), name.as_str());
+//!         prop_assert_eq!(IntegrationName::parse(name.clone())?.to_string(), name);
 //!     }
 //!
 //!     fn invalid_names_are_rejected_for_their_reason((name, reason) in invalid_integration_name_with_reason()) {

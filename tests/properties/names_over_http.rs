@@ -65,3 +65,21 @@ fn every_invalid_name_is_a_400_with_code_1010_naming_the_rule() {
         prop_assert_eq!(&error.detail, &reason.to_string());
     });
 }
+
+/// Why the properties leave out the names "." and "..": the client's URL parser removes such
+/// segments, so the server sees another path, not the name.
+#[test]
+fn the_names_dot_and_dot_dot_never_reach_the_server_as_names() {
+    // Arrange
+    let http = Http::start(ZisServer::builder());
+
+    // Act
+    let dot = http.create(".", Bytes::from_static(b"{}")).unwrap();
+    let dot_dot = http.create("..", Bytes::from_static(b"{}")).unwrap();
+    let received = http.take_received();
+
+    // Assert
+    let paths: Vec<&str> = received.iter().map(|request| request.path.as_str()).collect();
+    assert_eq!(paths, ["/api/services/zis/registry/", "/api/services/zis/"]);
+    assert_eq!((dot.status, dot_dot.status), (400, 404));
+}
