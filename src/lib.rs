@@ -60,6 +60,12 @@
 //! [`check_response`] checks that a response (one your client parses, or one your own mock
 //! sends) has exactly the documented fields of its status. The shapes these checks expect are in
 //! [`shape`], and their reviewed copies are the insta snapshots in the crate's `snapshots/`.
+//!
+//! # Property testing
+//!
+//! With the `strategy` feature (on by default), [`strategy`] holds proptest strategies for
+//! valid and invalid integration names (each invalid one with its [`NameRejection`]), valid and
+//! invalid request bodies, and the contract's types, for your own property tests.
 
 #![deny(missing_docs)]
 
@@ -72,6 +78,8 @@ mod respond;
 mod scenario;
 mod server;
 pub mod shape;
+#[cfg(feature = "strategy")]
+pub mod strategy;
 
 pub use conformance::{
     check_recorded_response, check_request, check_response, check_wiremock_request, check_wiremock_requests, Mismatch,
