@@ -177,11 +177,7 @@ pub fn check_wiremock_requests(requests: &[wiremock::Request]) -> Result<(), Rep
 
 /// `Ok` for no mismatches, else all of them.
 fn into_result(mismatches: Vec<Mismatch>) -> Result<(), Vec<Mismatch>> {
-    if mismatches.is_empty() {
-        Ok(())
-    } else {
-        Err(mismatches)
-    }
+    if mismatches.is_empty() { Ok(()) } else { Err(mismatches) }
 }
 
 /// [`check_request`], as a plain list (empty when the request conforms).

@@ -82,15 +82,15 @@ pub mod shape;
 pub mod strategy;
 
 pub use conformance::{
-    check_recorded_response, check_request, check_response, check_wiremock_request, check_wiremock_requests, Mismatch,
-    Report, Rule,
+    Mismatch, Report, Rule, check_recorded_response, check_request, check_response, check_wiremock_request,
+    check_wiremock_requests,
 };
 pub use contract::{
     CreateIntegrationRequest, Credentials, CredentialsError, ErrorEnvelope, ErrorItem, Integration, IntegrationName,
     NameRejection, OAuthClient, SecretKind,
 };
 pub use interaction::{Body, Interaction, RecordedRequest, RecordedResponse, Source, SourceKind};
-pub use request::{percent_encode_segment, RequestParts};
-pub use respond::{Answer, Contract, Delivery, Reply, REGISTRY_CAPACITY};
+pub use request::{RequestParts, percent_encode_segment};
+pub use respond::{Answer, Contract, Delivery, REGISTRY_CAPACITY, Reply};
 pub use scenario::{ContractResponder, Scenario, UnknownScenario};
-pub use server::{ReceivedRequest, ZisServer, ZisServerBuilder, DELAY_HEADER, MAX_BODY_BYTES, SCENARIO_HEADER};
+pub use server::{DELAY_HEADER, MAX_BODY_BYTES, ReceivedRequest, SCENARIO_HEADER, ZisServer, ZisServerBuilder};

@@ -2,7 +2,7 @@
 //! names registered so far) to a [`Reply`]. No HTTP server, no I/O: every front end calls it.
 
 use crate::conformance::{self, Inspection, Mismatch, Rule};
-use crate::contract::{code, Credentials, CredentialsError, ErrorEnvelope, Integration, OAuthClient};
+use crate::contract::{Credentials, CredentialsError, ErrorEnvelope, Integration, OAuthClient, code};
 use crate::request::RequestParts;
 use bytes::Bytes;
 use http::{HeaderMap, HeaderValue};

@@ -7,8 +7,8 @@ use common::{create, send_one_good_and_one_bad};
 use http::{HeaderMap, HeaderValue};
 use serde_json::json;
 use zis_contract::{
-    check_recorded_response, check_request, check_response, check_wiremock_request, check_wiremock_requests, fixtures,
     Contract, Credentials, CredentialsError, Mismatch, NameRejection, RequestParts, Rule, Scenario, ZisServer,
+    check_recorded_response, check_request, check_response, check_wiremock_request, check_wiremock_requests, fixtures,
 };
 
 const PATH: &str = "/api/services/zis/registry/acme_sync";
@@ -307,9 +307,9 @@ async fn the_requests_of_a_wiremock_server_are_reported_like_those_of_zis_server
 
     // Assert
     assert_eq!(report.to_string(), zis.check().await.unwrap_err().to_string());
-    assert!(report
-        .to_string()
-        .contains("request 2 of 2 (POST /api/services/zis/registry/acme_sync) does not conform:"));
+    assert!(
+        report.to_string().contains("request 2 of 2 (POST /api/services/zis/registry/acme_sync) does not conform:")
+    );
     assert_eq!(report.mismatches().map(|(number, _)| number).collect::<Vec<_>>(), [2, 2]);
 }
 
@@ -391,7 +391,9 @@ fn a_status_create_integration_does_not_answer_with_is_a_status_mismatch() {
 
     assert_eq!(
         report,
-        ["status: expected a status Create Integration answers with (200, 400, 401, 403, 409, 429, 500, 503), found 201"]
+        [
+            "status: expected a status Create Integration answers with (200, 400, 401, 403, 409, 429, 500, 503), found 201"
+        ]
     );
     assert_eq!(response_rules(201, &headers, CREATED.as_bytes()), [Rule::ResponseStatus]);
 }

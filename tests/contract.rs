@@ -4,7 +4,7 @@ mod common;
 
 use base64::Engine as _;
 use common::{code_and_detail, create, create_as, create_with, registry_path, status_and_json};
-use zis_contract::{ZisServer, MAX_BODY_BYTES};
+use zis_contract::{MAX_BODY_BYTES, ZisServer};
 
 fn lenient() -> zis_contract::ZisServerBuilder {
     // These tests send off-contract requests on purpose.

@@ -5,7 +5,7 @@ mod common;
 
 use common::{create, status_and_json};
 use std::time::Duration;
-use zis_contract::{Scenario, ZisServer, DELAY_HEADER, SCENARIO_HEADER};
+use zis_contract::{DELAY_HEADER, SCENARIO_HEADER, Scenario, ZisServer};
 
 /// Whether an I/O error of `kind` is among the causes of `err`.
 fn caused_by(err: &(dyn std::error::Error + 'static), kind: std::io::ErrorKind) -> bool {
@@ -160,11 +160,13 @@ async fn a_header_naming_no_scenario_is_a_400_listing_the_scenarios() {
     let bad_delay = create(&zis.uri(), "acme").header(DELAY_HEADER, "soon").send().await.unwrap();
 
     assert_eq!(unknown.status(), 400);
-    assert!(unknown
-        .text()
-        .await
-        .unwrap()
-        .starts_with("x-zis-contract-scenario: unknown scenario \"teapot\"; the scenarios are:"));
+    assert!(
+        unknown
+            .text()
+            .await
+            .unwrap()
+            .starts_with("x-zis-contract-scenario: unknown scenario \"teapot\"; the scenarios are:")
+    );
     assert_eq!(bad_delay.status(), 400);
     assert!(bad_delay.text().await.unwrap().contains("expected whole milliseconds from 0 to 600000, found \"soon\""));
 }

@@ -1,6 +1,6 @@
 //! The fixture files: all embedded, canonical, sourced, and in the documented envelope.
 
-use zis_contract::{fixtures, ErrorEnvelope, Integration, Interaction, SourceKind};
+use zis_contract::{ErrorEnvelope, Integration, Interaction, SourceKind, fixtures};
 
 #[test]
 fn every_fixture_file_is_embedded_exactly_as_it_is_on_disk() {

@@ -3,7 +3,7 @@
 mod common;
 
 use serde_json::json;
-use zis_contract::{fixtures, Scenario, ZisServer};
+use zis_contract::{Scenario, ZisServer, fixtures};
 
 const FIXTURE_SCENARIOS: [Scenario; 9] = [
     Scenario::Created,

@@ -6,10 +6,10 @@
 
 use serde_json::json;
 use zis_contract::shape::{
-    canonical_body, canonical_request, canonical_response, canonical_statuses, BodyShape, RequestShape, ResponseShape,
-    Shape,
+    BodyShape, RequestShape, ResponseShape, Shape, canonical_body, canonical_request, canonical_response,
+    canonical_statuses,
 };
-use zis_contract::{fixtures, Credentials, RequestParts};
+use zis_contract::{Credentials, RequestParts, fixtures};
 
 /// Asserts `text` equals the reviewed snapshot `snapshots/{name}.snap`.
 #[track_caller]

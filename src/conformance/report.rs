@@ -34,11 +34,7 @@ impl Report {
                 broken.push((index + 1, format!("{method} {path}"), mismatches.to_vec()));
             }
         }
-        if broken.is_empty() {
-            Ok(())
-        } else {
-            Err(Self { received, broken })
-        }
+        if broken.is_empty() { Ok(()) } else { Err(Self { received, broken }) }
     }
 
     /// The mismatches, each with the 1-based number of its request.

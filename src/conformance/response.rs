@@ -1,9 +1,9 @@
 //! Does a response have exactly the documented shape of its status? For client authors who
 //! parse responses, or who hand-write the responses of their own mocks.
 
-use super::{into_result, Mismatch, Rule};
+use super::{Mismatch, Rule, into_result};
 use crate::interaction::RecordedResponse;
-use crate::shape::{canonical_response, canonical_statuses, BodyShape, ChangeKind, ResponseShape};
+use crate::shape::{BodyShape, ChangeKind, ResponseShape, canonical_response, canonical_statuses};
 use http::HeaderMap;
 
 /// Checks a response against the canonical shape of its status (from the embedded fixtures, as

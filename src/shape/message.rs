@@ -1,7 +1,7 @@
 //! The shape of a whole request or response: what a client must send, and what it must be ready
 //! to read, without the values.
 
-use super::{pretty, Shape};
+use super::{Shape, pretty};
 use crate::contract::{PATH_TEMPLATE, REGISTRY_PATH};
 use crate::interaction::{Body, RecordedRequest, RecordedResponse};
 use crate::request::RequestParts;

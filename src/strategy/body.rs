@@ -7,8 +7,8 @@ use bytes::Bytes;
 use proptest::collection::vec;
 use proptest::option;
 use proptest::prelude::*;
-use proptest::sample::{select, Index};
-use serde_json::{json, Value};
+use proptest::sample::{Index, select};
+use serde_json::{Value, json};
 use std::fmt::{self, Write as _};
 
 /// A valid Create Integration body: the bytes to send, and the description they carry.

@@ -55,7 +55,7 @@ mod json;
 mod model;
 mod name;
 
-pub use body::{invalid_request_body, valid_request_body, BodyFlaw, InvalidBody, ValidBody};
+pub use body::{BodyFlaw, InvalidBody, ValidBody, invalid_request_body, valid_request_body};
 pub use model::{
     create_integration_request, credentials, error_envelope, error_item, integration, interaction, oauth_client,
 };

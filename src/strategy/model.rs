@@ -76,11 +76,7 @@ pub fn error_item() -> impl Strategy<Value = ErrorItem> {
 pub fn credentials() -> impl Strategy<Value = Credentials> {
     let secret = vec(any::<char>(), 1..=32).prop_map(String::from_iter);
     (email(), secret, any::<bool>()).prop_map(|(email, secret, api_token)| {
-        if api_token {
-            Credentials::api_token(email, secret)
-        } else {
-            Credentials::password(email, secret)
-        }
+        if api_token { Credentials::api_token(email, secret) } else { Credentials::password(email, secret) }
     })
 }
 

@@ -1,13 +1,13 @@
 //! Over real HTTP, against one `ZisServer` per property: valid bodies are accepted and invalid
 //! ones get a 400 with code 1010, whatever the name (the name is judged first).
 
-use crate::support::{config, regressions, Answer, Http};
+use crate::support::{Answer, Http, config, regressions};
 use proptest::prelude::*;
 use std::cell::RefCell;
 use std::collections::HashSet;
 use zis_contract::strategy::{
-    invalid_integration_name_with_reason, invalid_request_body, is_dot_segment, valid_integration_name,
-    valid_request_body, BodyFlaw,
+    BodyFlaw, invalid_integration_name_with_reason, invalid_request_body, is_dot_segment, valid_integration_name,
+    valid_request_body,
 };
 use zis_contract::{NameRejection, ZisServer};
 

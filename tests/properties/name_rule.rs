@@ -7,7 +7,7 @@ use crate::support::{config, regressions};
 use proptest::collection::vec;
 use proptest::option;
 use proptest::prelude::*;
-use proptest::sample::{select, Index};
+use proptest::sample::{Index, select};
 use zis_contract::strategy::{invalid_integration_name_with_reason, valid_integration_name};
 use zis_contract::{IntegrationName, NameRejection};
 

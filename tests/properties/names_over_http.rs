@@ -1,13 +1,13 @@
 //! Over real HTTP, against one `ZisServer` per property: every valid name is created once and
 //! then conflicts; every invalid name is a 400 with code 1010 that names the broken rule.
 
-use crate::support::{config, registry_path, regressions, Http};
+use crate::support::{Http, config, registry_path, regressions};
 use bytes::Bytes;
 use proptest::prelude::*;
 use std::cell::RefCell;
 use std::collections::HashSet;
-use zis_contract::strategy::{invalid_integration_name_with_reason, is_dot_segment, valid_integration_name};
 use zis_contract::ZisServer;
+use zis_contract::strategy::{invalid_integration_name_with_reason, is_dot_segment, valid_integration_name};
 
 const REGRESSIONS: &str = regressions!("names_over_http.txt");
 

@@ -3,8 +3,8 @@
 
 use crate::support::{config, regressions};
 use proptest::prelude::*;
-use serde::de::DeserializeOwned;
 use serde::Serialize;
+use serde::de::DeserializeOwned;
 use std::fmt::Debug;
 use zis_contract::strategy::{
     create_integration_request, credentials, error_envelope, integration, interaction, oauth_client,

@@ -5,7 +5,7 @@ use bytes::Bytes;
 use proptest::test_runner::{Config, FileFailurePersistence, TestCaseError};
 use std::time::Duration;
 use zis_contract::{
-    percent_encode_segment, Credentials, ErrorEnvelope, Integration, ReceivedRequest, ZisServer, ZisServerBuilder,
+    Credentials, ErrorEnvelope, Integration, ReceivedRequest, ZisServer, ZisServerBuilder, percent_encode_segment,
 };
 
 /// The registry path, before the name.
