@@ -1,5 +1,15 @@
 //! Does a request conform to the contract? Every rule of Create Integration, checked at once, each
-//! break reported in plain words.
+//! break reported in plain words. And does a response have exactly the documented shape
+//! ([`check_response`])?
+//!
+//! The checks take plain parts, so they work with any mock server; [`check_wiremock_request`]
+//! and [`check_wiremock_requests`] take wiremock's requests directly.
+
+mod report;
+mod response;
+
+pub use report::Report;
+pub use response::{check_recorded_response, check_response};
 
 use crate::contract::{Credentials, CredentialsError, NameRejection, PATH_TEMPLATE};
 use crate::request::{RequestParts, Route};
@@ -7,7 +17,8 @@ use crate::shape::Shape;
 use serde_json::Value;
 use std::fmt;
 
-/// One way a request breaks the contract: where, what the contract expects, and what was found.
+/// One way a request (or a response) breaks the contract: where, what the contract expects, and
+/// what was found.
 ///
 /// Its `Display` is one line: `body.description: expected string, found number`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -22,7 +33,7 @@ pub struct Mismatch {
     pub found: String,
 }
 
-/// The rules of the Create Integration request.
+/// The rules of the Create Integration request, and of its responses.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Rule {
     /// The path is not `/api/services/zis/registry/{integration}` (answered with 404).
@@ -33,12 +44,22 @@ pub enum Rule {
     Credentials(CredentialsError),
     /// The integration name breaks the name rule (answered with 400).
     Name(NameRejection),
-    /// The `Content-Type` is not `application/json` (reported, not rejected).
+    /// The `Content-Type` is not `application/json` (reported, not rejected), of a request or of
+    /// a response.
     ContentType,
     /// The body is not a JSON object, or `description` is not a string (answered with 400).
     Body,
-    /// The body holds a field the contract does not have (reported, not rejected).
+    /// The body holds a field the contract does not have (reported, not rejected), in a request
+    /// or in a response.
     UnknownField,
+    /// A response's status is not one Create Integration answers with.
+    ResponseStatus,
+    /// A response's body is empty or not JSON where the contract has a JSON body.
+    ResponseBody,
+    /// A response's body lacks a documented field.
+    MissingField,
+    /// A field of a response's body is of another JSON type than documented.
+    FieldType,
 }
 
 impl Rule {
@@ -50,7 +71,12 @@ impl Rule {
             Self::Method => Some(405),
             Self::Credentials(_) => Some(401),
             Self::Name(_) | Self::Body => Some(400),
-            Self::ContentType | Self::UnknownField => None,
+            Self::ContentType
+            | Self::UnknownField
+            | Self::ResponseStatus
+            | Self::ResponseBody
+            | Self::MissingField
+            | Self::FieldType => None,
         }
     }
 }
@@ -86,40 +112,119 @@ impl Mismatch {
 /// ]);
 /// ```
 pub fn check_request(parts: &RequestParts<'_>) -> Result<(), Vec<Mismatch>> {
-    let mismatches = request_mismatches(parts);
-    if mismatches.is_empty() {
-        Ok(())
-    } else {
-        Err(mismatches)
-    }
+    into_result(request_mismatches(parts))
+}
+
+/// [`check_request`] for a request a `wiremock::MockServer` received.
+///
+/// ```
+/// use zis_contract::check_wiremock_request;
+///
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() {
+/// let server = wiremock::MockServer::start().await;
+/// reqwest::Client::new()
+///     .post(format!("{}/api/services/zis/registry/acme_sync", server.uri()))
+///     .basic_auth("admin@example.com/token", Some("abc"))
+///     .json(&serde_json::json!({ "description": "Acme" }))
+///     .send()
+///     .await
+///     .unwrap();
+///
+/// let received = server.received_requests().await.unwrap();
+/// assert_eq!(check_wiremock_request(&received[0]), Ok(()));
+/// # }
+/// ```
+pub fn check_wiremock_request(request: &wiremock::Request) -> Result<(), Vec<Mismatch>> {
+    check_request(&RequestParts::from_wiremock(request))
+}
+
+/// Checks every request a `wiremock::MockServer` received, in order, and reports those that
+/// break the contract exactly as [`ZisServer::check`](crate::ZisServer::check) does.
+///
+/// ```
+/// use zis_contract::check_wiremock_requests;
+///
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() {
+/// let server = wiremock::MockServer::start().await;
+/// reqwest::Client::new()
+///     .post(format!("{}/api/services/zis/registry/acme_sync", server.uri()))
+///     .basic_auth("admin@example.com/token", Some("abc"))
+///     .body(r#"{"description":7}"#)
+///     .send()
+///     .await
+///     .unwrap();
+///
+/// let report = check_wiremock_requests(&server.received_requests().await.unwrap()).unwrap_err();
+/// assert!(report.to_string().contains(
+///     "request 1 of 1 (POST /api/services/zis/registry/acme_sync) does not conform:\n  \
+///        - header content-type: expected application/json, found no content-type header\n  \
+///        - body.description: expected string, found integer\n"
+/// ));
+/// # }
+/// ```
+pub fn check_wiremock_requests(requests: &[wiremock::Request]) -> Result<(), Report> {
+    let checked: Vec<(&str, &str, Vec<Mismatch>)> = requests
+        .iter()
+        .map(|request| {
+            let parts = RequestParts::from_wiremock(request);
+            (parts.method, parts.path, request_mismatches(&parts))
+        })
+        .collect();
+    Report::of(checked.iter().map(|(method, path, mismatches)| (*method, *path, &mismatches[..])))
+}
+
+/// `Ok` for no mismatches, else all of them.
+fn into_result(mismatches: Vec<Mismatch>) -> Result<(), Vec<Mismatch>> {
+    if mismatches.is_empty() { Ok(()) } else { Err(mismatches) }
 }
 
 /// [`check_request`], as a plain list (empty when the request conforms).
 pub(crate) fn request_mismatches(parts: &RequestParts<'_>) -> Vec<Mismatch> {
+    inspect(parts).mismatches
+}
+
+/// A request taken apart by the rules, once: what it asks for, and every break.
+#[derive(Debug, Default)]
+pub(crate) struct Inspection {
+    /// Every break of the contract, in the order of [`check_request`].
+    pub(crate) mismatches: Vec<Mismatch>,
+    /// The percent-decoded name, when the request is a Create Integration (valid or not).
+    pub(crate) name: Option<String>,
+    /// The credentials, when they are well-formed.
+    pub(crate) credentials: Option<Credentials>,
+    /// The description, when the body is a JSON object with a string `description`.
+    pub(crate) description: Option<String>,
+}
+
+/// Applies every rule to `parts`.
+pub(crate) fn inspect(parts: &RequestParts<'_>) -> Inspection {
     let name = match Route::of(parts) {
         Route::NotFound => {
-            return vec![Mismatch::new(Rule::Path, "path", PATH_TEMPLATE, parts.path_only())];
+            let mismatch = Mismatch::new(Rule::Path, "path", PATH_TEMPLATE, parts.path_only());
+            return Inspection { mismatches: vec![mismatch], ..Inspection::default() };
         }
         Route::WrongMethod => {
-            let found = parts.method;
-            return vec![Mismatch::new(
-                Rule::Method,
-                "method",
-                "POST (integrations cannot be changed or deleted)",
-                found,
-            )];
+            let expected = "POST (integrations cannot be changed or deleted)";
+            let mismatch = Mismatch::new(Rule::Method, "method", expected, parts.method);
+            return Inspection { mismatches: vec![mismatch], ..Inspection::default() };
         }
         Route::CreateIntegration { name } => name,
     };
     let mut mismatches = Vec::new();
-    if let Err(err) = credentials(parts) {
-        mismatches.push(Mismatch::new(
-            Rule::Credentials(err.clone()),
-            "header authorization",
-            "basic credentials (email:password or email/token:api_token)",
-            err.to_string(),
-        ));
-    }
+    let credentials = match credentials(parts) {
+        Ok(credentials) => Some(credentials),
+        Err(err) => {
+            mismatches.push(Mismatch::new(
+                Rule::Credentials(err.clone()),
+                "header authorization",
+                "basic credentials (email:password or email/token:api_token)",
+                err.to_string(),
+            ));
+            None
+        }
+    };
     if let Some(rejection) = NameRejection::of(&name) {
         mismatches.push(Mismatch::new(
             Rule::Name(rejection.clone()),
@@ -129,8 +234,8 @@ pub(crate) fn request_mismatches(parts: &RequestParts<'_>) -> Vec<Mismatch> {
         ));
     }
     check_content_type(parts, &mut mismatches);
-    check_body(parts.body, &mut mismatches);
-    mismatches
+    let description = check_body(parts.body, &mut mismatches);
+    Inspection { mismatches, name: Some(name), credentials, description }
 }
 
 /// The credentials of a request, or why it has none.
@@ -154,34 +259,37 @@ fn check_content_type(parts: &RequestParts<'_>, mismatches: &mut Vec<Mismatch>) 
     mismatches.push(Mismatch::new(Rule::ContentType, "header content-type", "application/json", found));
 }
 
-fn check_body(body: &[u8], mismatches: &mut Vec<Mismatch>) {
+/// Checks the body and returns its description, if it has a string one.
+fn check_body(body: &[u8], mismatches: &mut Vec<Mismatch>) -> Option<String> {
     let value: Value = match serde_json::from_slice(body) {
         Ok(value) => value,
         Err(_) if body.iter().all(u8::is_ascii_whitespace) => {
             mismatches.push(Mismatch::new(Rule::Body, "body", "a JSON object", "an empty body"));
-            return;
+            return None;
         }
         Err(err) => {
             mismatches.push(Mismatch::new(Rule::Body, "body", "a JSON object", format!("invalid JSON ({err})")));
-            return;
+            return None;
         }
     };
     let Value::Object(fields) = value else {
         mismatches.push(Mismatch::new(Rule::Body, "body", "a JSON object", Shape::of(&value).type_name()));
-        return;
+        return None;
     };
-    for (field, value) in &fields {
-        match field.as_str() {
-            "description" if value.is_string() => {}
-            "description" => {
-                mismatches.push(Mismatch::new(Rule::Body, "body.description", "string", Shape::of(value).type_name()));
+    let mut description = None;
+    for (field, value) in fields {
+        match (field.as_str(), value) {
+            ("description", Value::String(text)) => description = Some(text),
+            ("description", value) => {
+                mismatches.push(Mismatch::new(Rule::Body, "body.description", "string", Shape::of(&value).type_name()));
             }
-            other => mismatches.push(Mismatch::new(
+            (other, value) => mismatches.push(Mismatch::new(
                 Rule::UnknownField,
                 format!("body.{other}"),
                 "no such field (the body has only an optional description)",
-                Shape::of(value).type_name(),
+                Shape::of(&value).type_name(),
             )),
         }
     }
+    description
 }

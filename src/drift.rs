@@ -21,7 +21,7 @@
 //! ```
 
 use crate::interaction::{Body, Interaction};
-use crate::shape::{canonical_body, ChangeKind, Shape, ShapeChange};
+use crate::shape::{ChangeKind, Shape, ShapeChange, canonical_body};
 use std::collections::BTreeMap;
 use std::fmt;
 

@@ -55,7 +55,25 @@
 //! # Conformance
 //!
 //! [`check_request`] checks any request's parts against every rule and names each break;
-//! [`ZisServer::verify`] does it for everything the server received.
+//! [`ZisServer::verify`] does it for everything the server received, and
+//! [`check_wiremock_requests`] for everything a `wiremock::MockServer` received.
+//! [`check_response`] checks that a response (one your client parses, or one your own mock
+//! sends) has exactly the documented fields of its status. The shapes these checks expect are in
+//! [`shape`], and their reviewed copies are the insta snapshots in the crate's `snapshots/`.
+//!
+//! # Property testing
+//!
+//! With the `strategy` feature (on by default), [`strategy`] holds proptest strategies for
+//! valid and invalid integration names (each invalid one with its [`NameRejection`]), valid and
+//! invalid request bodies, and the contract's types, for your own property tests.
+
+//!
+//! # Record and replay
+//!
+//! A [`Cassette`] holds recorded interactions on disk. [`Cassette::open`] replays one through
+//! a wiremock server, or (with the `record` feature, as [`RecordMode`] says) records it
+//! through a proxy to a live account, redacting secrets ([`Redactions`]) and refusing to write
+//! a file that still holds one. [`drift`] compares recorded shapes with the canonical ones.
 
 #![deny(missing_docs)]
 
@@ -74,22 +92,27 @@ mod respond;
 mod scenario;
 mod server;
 pub mod shape;
+#[cfg(feature = "strategy")]
+pub mod strategy;
 mod upstream;
 
 pub use cassette::{Cassette, CassetteError, Metadata, Overwrite};
-pub use conformance::{check_request, Mismatch, Rule};
+pub use conformance::{
+    Mismatch, Report, Rule, check_recorded_response, check_request, check_response, check_wiremock_request,
+    check_wiremock_requests,
+};
 pub use contract::{
     CreateIntegrationRequest, Credentials, CredentialsError, ErrorEnvelope, ErrorItem, Integration, IntegrationName,
     NameRejection, OAuthClient, SecretKind,
 };
 pub use interaction::{Body, Interaction, RecordedRequest, RecordedResponse, Source, SourceKind};
-pub use redact::{Leak, Redactions, Secrets, PLACEHOLDER};
+pub use redact::{Leak, PLACEHOLDER, Redactions, Secrets};
 pub use replay::{
-    CassetteBuilder, CassetteServer, Matching, NearMiss, RecordMode, ReplayError, ReplayReport, UnknownRecordMode,
-    NO_MATCH_STATUS, RECORD_ENV,
+    CassetteBuilder, CassetteServer, Matching, NO_MATCH_STATUS, NearMiss, RECORD_ENV, RecordMode, ReplayError,
+    ReplayReport, UnknownRecordMode,
 };
-pub use request::{percent_encode_segment, RequestParts};
-pub use respond::{Answer, Contract, Delivery, Reply, REGISTRY_CAPACITY};
+pub use request::{RequestParts, percent_encode_segment};
+pub use respond::{Answer, Contract, Delivery, REGISTRY_CAPACITY, Reply};
 pub use scenario::{ContractResponder, Scenario, UnknownScenario};
-pub use server::{ReceivedRequest, Report, ZisServer, ZisServerBuilder, DELAY_HEADER, MAX_BODY_BYTES, SCENARIO_HEADER};
+pub use server::{DELAY_HEADER, MAX_BODY_BYTES, ReceivedRequest, SCENARIO_HEADER, ZisServer, ZisServerBuilder};
 pub use upstream::{Upstream, UpstreamError};

@@ -1,16 +1,14 @@
 //! The contract's answer to one request: a pure function of the request's parts (and of the
 //! names registered so far) to a [`Reply`]. No HTTP server, no I/O: every front end calls it.
 
-use crate::conformance::{self, Mismatch, Rule};
-use crate::contract::{
-    code, CreateIntegrationRequest, Credentials, CredentialsError, ErrorEnvelope, Integration, OAuthClient,
-};
-use crate::request::{RequestParts, Route};
+use crate::conformance::{self, Inspection, Mismatch, Rule};
+use crate::contract::{Credentials, CredentialsError, ErrorEnvelope, Integration, OAuthClient, code};
+use crate::request::RequestParts;
 use bytes::Bytes;
 use http::{HeaderMap, HeaderValue};
 use std::collections::{HashSet, VecDeque};
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 /// What to send back for one request.
@@ -78,7 +76,7 @@ pub struct Answer {
 
 /// How many names a [`Contract`] remembers before it forgets the oldest, so that a long-running
 /// server's memory stays flat.
-pub const REGISTRY_CAPACITY: usize = 100_000;
+pub const REGISTRY_CAPACITY: usize = 50_000;
 
 /// The first OAuth client id handed out (the documentation's example id).
 const FIRST_CLIENT_ID: u64 = 10066;
@@ -120,8 +118,8 @@ pub struct Contract {
 
 #[derive(Debug, Default)]
 struct Registry {
-    names: HashSet<String>,
-    order: VecDeque<String>,
+    names: HashSet<Arc<str>>,
+    order: VecDeque<Arc<str>>,
 }
 
 impl Registry {
@@ -135,8 +133,9 @@ impl Registry {
                 self.names.remove(&oldest);
             }
         }
-        self.names.insert(name.to_owned());
-        self.order.push_back(name.to_owned());
+        let name: Arc<str> = name.into();
+        self.names.insert(Arc::clone(&name));
+        self.order.push_back(name);
         true
     }
 }
@@ -170,35 +169,33 @@ impl Contract {
     /// (and credentials the contract does not know, when users are configured); a non-admin 403;
     /// a bad name or body 400 with code 1010; a name registered already 409; otherwise 200.
     pub fn respond(&self, parts: &RequestParts<'_>) -> Answer {
-        let mismatches = conformance::request_mismatches(parts);
-        let reply = self.reply(parts, &mismatches);
-        Answer { reply, mismatches }
+        let inspection = conformance::inspect(parts);
+        let reply = self.reply(parts, &inspection);
+        Answer { reply, mismatches: inspection.mismatches }
     }
 
-    fn reply(&self, parts: &RequestParts<'_>, mismatches: &[Mismatch]) -> Reply {
-        if let Some(rejected) = mismatches.iter().find(|mismatch| mismatch.rule.status().is_some()) {
+    fn reply(&self, parts: &RequestParts<'_>, inspection: &Inspection) -> Reply {
+        if let Some(rejected) = inspection.mismatches.iter().find(|mismatch| mismatch.rule.status().is_some()) {
             return rejection(parts, rejected);
         }
-        // The conformance rules answered every other route and malformed credentials above.
-        let (Route::CreateIntegration { name }, Ok(credentials)) = (Route::of(parts), conformance::credentials(parts))
-        else {
-            return Reply::text(500, "zis-contract: a request passed the rules without a route or credentials\n");
+        // Without a rejection, the request is a Create Integration with well-formed credentials.
+        let (Some(name), Some(credentials)) = (&inspection.name, &inspection.credentials) else {
+            return Reply::text(500, "zis-contract: a request passed the rules without a name or credentials\n");
         };
-        if self.non_admins.contains(&credentials) {
+        if self.non_admins.contains(credentials) {
             return Reply::error(403, "1003", "Forbidden", "Only admin user is allowed");
         }
-        if !self.users.is_empty() && !self.users.contains(&credentials) {
+        if !self.users.is_empty() && !self.users.contains(credentials) {
             return Reply::error(401, code::UNAUTHORIZED, "Unauthorized", CredentialsError::Unknown.to_string());
         }
-        let body: CreateIntegrationRequest = serde_json::from_slice(parts.body).unwrap_or_default();
-        if !self.lock_registry().insert(&name) {
+        if !self.lock_registry().insert(name) {
             return Reply::error(409, "1011", "Conflict", format!("the integration: {name} already exists"));
         }
         let id = FIRST_CLIENT_ID + self.issued.fetch_add(1, Ordering::Relaxed);
         Reply::json(
             200,
             &Integration {
-                description: body.description.unwrap_or_default(),
+                description: inspection.description.clone().unwrap_or_default(),
                 jwt_public_key: JWT_PUBLIC_KEY.to_owned(),
                 zendesk_oauth_client: OAuthClient {
                     id,
@@ -235,8 +232,32 @@ fn rejection(parts: &RequestParts<'_>, mismatch: &Mismatch) -> Reply {
         }
         Rule::Credentials(err) => Reply::error(401, code::UNAUTHORIZED, "Unauthorized", err.to_string()),
         Rule::Name(rejection) => Reply::error(400, code::BAD_REQUEST, "Bad Request", rejection.to_string()),
-        Rule::Body | Rule::ContentType | Rule::UnknownField => {
-            Reply::error(400, code::BAD_REQUEST, "Bad Request", mismatch.to_string())
+        Rule::Body
+        | Rule::ContentType
+        | Rule::UnknownField
+        | Rule::ResponseStatus
+        | Rule::ResponseBody
+        | Rule::MissingField
+        | Rule::FieldType => Reply::error(400, code::BAD_REQUEST, "Bad Request", mismatch.to_string()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_registry_forgets_the_oldest_name_once_full_and_stays_at_capacity() {
+        let mut registry = Registry::default();
+        for index in 0..REGISTRY_CAPACITY {
+            assert!(registry.insert(&format!("name_{index}")));
         }
+        assert!(!registry.insert("name_0"), "a remembered name is a conflict");
+
+        assert!(registry.insert("one_more"));
+
+        assert_eq!((registry.names.len(), registry.order.len()), (REGISTRY_CAPACITY, REGISTRY_CAPACITY));
+        assert!(registry.insert("name_0"), "the oldest name was forgotten");
+        assert!(!registry.insert("name_2"), "newer names are still remembered");
     }
 }

@@ -2,9 +2,9 @@
 //! contract itself; each servable by [`ZisServer`](crate::ZisServer) and (but for the transport
 //! faults) mountable on any `wiremock::MockServer`.
 
+use crate::RequestParts;
 use crate::fixtures;
 use crate::respond::{Contract, Delivery, Reply};
-use crate::RequestParts;
 use std::fmt;
 use std::sync::Arc;
 use wiremock::matchers::{method, path_regex};

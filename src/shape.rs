@@ -1,5 +1,14 @@
 //! The shape of JSON: which fields, of which JSON types, not which values. Shapes are what
 //! snapshots hold, what drift compares, and what conformance checks expect.
+//!
+//! [`Shape`] is the shape of a JSON value; [`RequestShape`] and [`ResponseShape`] are the shapes
+//! of whole messages. The canonical shapes of Create Integration come from the embedded fixtures
+//! ([`canonical_request`], [`canonical_response`], [`canonical_body`]); their reviewed copies
+//! are the insta snapshots in the crate's `snapshots/` folder.
+
+mod message;
+
+pub use message::{BodyShape, RequestShape, ResponseShape};
 
 use serde::de::{self, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde::ser::{SerializeMap, SerializeSeq, Serializer};
@@ -192,9 +201,13 @@ impl fmt::Display for ShapeChange {
 impl fmt::Display for Shape {
     /// Pretty JSON, as snapshots hold it.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let text = serde_json::to_string_pretty(self).map_err(|_| fmt::Error)?;
-        f.write_str(&text)
+        pretty(self, f)
     }
+}
+
+/// Writes `value` as pretty JSON, as snapshots hold it.
+fn pretty(value: &impl Serialize, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+    f.write_str(&serde_json::to_string_pretty(value).map_err(|_| fmt::Error)?)
 }
 
 impl Serialize for Shape {
@@ -281,10 +294,59 @@ impl<'de> Visitor<'de> for ShapeVisitor {
 /// assert!(canonical_body(204).is_none());
 /// ```
 pub fn canonical_body(status: u16) -> Option<Shape> {
+    canonical_fixture(status).and_then(|fixture| fixture.response.body.json()).map(Shape::of)
+}
+
+/// The canonical shape of the response with `status`, from the embedded fixtures (the
+/// documented example where there is one), or `None` for a status Create Integration does not
+/// answer with.
+///
+/// ```
+/// use zis_contract::shape::{canonical_body, canonical_response};
+///
+/// let unauthorized = canonical_response(401).unwrap();
+/// assert_eq!(unauthorized.content_type.as_deref(), Some("application/json"));
+/// assert!(canonical_response(404).is_none());
+/// ```
+pub fn canonical_response(status: u16) -> Option<ResponseShape> {
+    canonical_fixture(status).map(|fixture| ResponseShape::from(&fixture.response))
+}
+
+/// The canonical shape of a Create Integration request, from the documented example (the
+/// `created` fixture): `POST /api/services/zis/registry/{integration}` with basic credentials,
+/// `application/json`, and a body `{"description": "string"}`.
+///
+/// ```
+/// use zis_contract::shape::{canonical_request, BodyShape, Shape};
+///
+/// let request = canonical_request();
+/// assert_eq!(request.path, "/api/services/zis/registry/{integration}");
+/// assert_eq!(request.headers["authorization"], "basic");
+/// let BodyShape::Json(Shape::Object(fields)) = request.body else { panic!("a JSON object body") };
+/// assert_eq!(fields["description"], Shape::String);
+/// ```
+pub fn canonical_request() -> RequestShape {
+    let created = crate::fixtures::get("created").expect("fixtures/created.json is embedded");
+    RequestShape::from(&created.request)
+}
+
+/// Every status Create Integration answers with (that has a fixture), in ascending order.
+///
+/// ```
+/// let statuses = zis_contract::shape::canonical_statuses();
+/// assert!(statuses.starts_with(&[200, 400, 401]));
+/// ```
+pub fn canonical_statuses() -> Vec<u16> {
+    let mut statuses: Vec<u16> = crate::fixtures::all().iter().map(|fixture| fixture.response.status).collect();
+    statuses.sort_unstable();
+    statuses.dedup();
+    statuses
+}
+
+/// The fixture that stands for `status`: a documented one before an observed or recorded one.
+fn canonical_fixture(status: u16) -> Option<&'static crate::Interaction> {
     crate::fixtures::all()
         .iter()
         .filter(|fixture| fixture.response.status == status)
         .min_by_key(|fixture| fixture.source.kind != crate::SourceKind::Documentation)
-        .and_then(|fixture| fixture.response.body.json())
-        .map(Shape::of)
 }

@@ -66,11 +66,7 @@ impl Upstream {
     /// What recordings hold instead of the host: `<subdomain>.zendesk.com` for a Zendesk host,
     /// `<upstream>` for any other.
     pub fn placeholder(&self) -> &'static str {
-        if self.subdomain().is_some() {
-            "<subdomain>.zendesk.com"
-        } else {
-            "<upstream>"
-        }
+        if self.subdomain().is_some() { "<subdomain>.zendesk.com" } else { "<upstream>" }
     }
 
     /// The URL with the host replaced by its placeholder, as recordings name their source.

@@ -4,7 +4,7 @@
 use serde_json::json;
 use std::path::Path;
 use zis_contract::cassette::{load_interactions, write_json};
-use zis_contract::{fixtures, Cassette, CassetteError, Credentials, Overwrite, Secrets, SourceKind};
+use zis_contract::{Cassette, CassetteError, Credentials, Overwrite, Secrets, SourceKind, fixtures};
 
 fn example_cassette() -> Cassette {
     let mut cassette = Cassette::new("copied from the embedded fixtures");

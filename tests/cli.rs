@@ -1,7 +1,7 @@
 //! The `record`, `replay` and `drift` subcommands of the built binary, against servers on
 //! 127.0.0.1 that the tests start.
 
-use serde_json::{json, Value};
+use serde_json::{Value, json};
 use std::io::{BufRead, BufReader};
 use std::path::Path;
 use std::process::{Child, Command, Output, Stdio};

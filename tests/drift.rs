@@ -3,7 +3,7 @@
 use serde_json::json;
 use zis_contract::drift::{self, Comparison};
 use zis_contract::shape::ChangeKind;
-use zis_contract::{fixtures, Body, Interaction};
+use zis_contract::{Body, Interaction, fixtures};
 
 /// A recorded 200 whose body is `body`.
 fn recorded_200(name: &str, body: serde_json::Value) -> Interaction {

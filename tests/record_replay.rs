@@ -2,11 +2,11 @@
 //! record mode; the near-miss message; redaction and the leak check.
 
 use base64::Engine as _;
-use serde_json::{json, Value};
+use serde_json::{Value, json};
 use std::path::Path;
 use zis_contract::{
-    Cassette, CassetteServer, Matching, Overwrite, RecordMode, Redactions, ReplayError, Secrets, SourceKind, ZisServer,
-    NO_MATCH_STATUS, SCENARIO_HEADER,
+    Cassette, CassetteServer, Matching, NO_MATCH_STATUS, Overwrite, RecordMode, Redactions, ReplayError,
+    SCENARIO_HEADER, Secrets, SourceKind, ZisServer,
 };
 
 const EMAIL: &str = "admin@example.com";
@@ -470,24 +470,6 @@ async fn an_unreachable_upstream_answers_502_and_fails_the_recording() {
     assert!(body.as_str().unwrap().starts_with("zis-contract record: cannot forward POST http://127.0.0.1:"), "{body}");
     assert!(server.check().is_err());
     assert!(!folder.path().join("c.json").exists());
-}
-
-#[test]
-fn record_modes_come_from_the_environment_and_typos_are_errors() {
-    // Only this test reads the variable, so setting it cannot disturb another test.
-    std::env::remove_var(zis_contract::RECORD_ENV);
-    assert_eq!(RecordMode::from_env(), Ok(RecordMode::None));
-    for mode in RecordMode::ALL {
-        std::env::set_var(zis_contract::RECORD_ENV, mode.name());
-        assert_eq!(RecordMode::from_env(), Ok(mode));
-    }
-    std::env::set_var(zis_contract::RECORD_ENV, "new-episodes");
-    let error = RecordMode::from_env().unwrap_err();
-    std::env::remove_var(zis_contract::RECORD_ENV);
-    assert_eq!(
-        error.to_string(),
-        "ZIS_CONTRACT_RECORD=\"new-episodes\" is not a record mode; use none, once, new_episodes or all"
-    );
 }
 
 #[tokio::test]

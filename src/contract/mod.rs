@@ -8,8 +8,8 @@ mod model;
 mod name;
 
 pub use credentials::{Credentials, CredentialsError, SecretKind};
-pub use model::{code, CreateIntegrationRequest, ErrorEnvelope, ErrorItem, Integration, OAuthClient};
-pub use name::{IntegrationName, NameRejection, MAX_NAME_LENGTH};
+pub use model::{CreateIntegrationRequest, ErrorEnvelope, ErrorItem, Integration, OAuthClient, code};
+pub use name::{IntegrationName, MAX_NAME_LENGTH, NameRejection};
 
 /// The path prefix of the integration registry; the name follows it.
 pub const REGISTRY_PATH: &str = "/api/services/zis/registry/";

@@ -15,11 +15,11 @@
 mod matching;
 mod mode;
 
+pub use matching::{Matching, NearMiss};
+pub(crate) use matching::{Playback, received_request, reply_of};
 #[cfg(feature = "record")]
 pub(crate) use matching::{is_transport_header, recorded_headers};
-pub(crate) use matching::{received_request, reply_of, Playback};
-pub use matching::{Matching, NearMiss};
-pub use mode::{RecordMode, UnknownRecordMode, RECORD_ENV};
+pub use mode::{RECORD_ENV, RecordMode, UnknownRecordMode};
 
 use crate::cassette::{self, Cassette, CassetteError};
 use crate::redact::Redactions;
@@ -227,11 +227,7 @@ impl CassetteServer {
     /// otherwise every near miss and recording failure.
     pub fn check(&self) -> Result<(), ReplayReport> {
         let failures = self.failures.lock().clone();
-        if failures.is_empty() {
-            Ok(())
-        } else {
-            Err(ReplayReport { failures })
-        }
+        if failures.is_empty() { Ok(()) } else { Err(ReplayReport { failures }) }
     }
 
     /// Asserts that every request so far was answered from the cassette or recorded into it.
@@ -384,8 +380,8 @@ impl fmt::Display for ReplayError {
             Self::Upstream(err) => err.fmt(f),
             Self::RecordingUnavailable { mode } => write!(
                 f,
-                "{RECORD_ENV}={mode} records, which needs the `record` feature: \
-                 zis-contract = {{ version = \"0.1\", features = [\"record\"] }}"
+                "{RECORD_ENV}={mode} records, which needs the `record` feature: add \
+                 features = [\"record\"] to the zis-contract dev-dependency"
             ),
             Self::Listen(err) => write!(f, "cannot listen on 127.0.0.1: {err}"),
         }

@@ -8,12 +8,13 @@ pub(crate) use self::background::Background;
 #[cfg(feature = "record")]
 pub(crate) use self::http::Handler;
 pub use self::http::{DELAY_HEADER, MAX_BODY_BYTES, SCENARIO_HEADER};
-pub use journal::{ReceivedRequest, Report};
+pub use journal::ReceivedRequest;
 
 use self::http::{Plan, Shared};
+use crate::Scenario;
+use crate::conformance::Report;
 use crate::contract::Credentials;
 use crate::respond::Contract;
-use crate::Scenario;
 use journal::Journal;
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -257,7 +258,9 @@ impl ZisServerBuilder {
 #[track_caller]
 fn credentials(method: &str, user: &str, secret: &str) -> Credentials {
     if user.contains(':') {
-        panic!("ZisServer::builder().{method}({user:?}, ..): the user may not hold ':'; pass the secret as the second argument");
+        panic!(
+            "ZisServer::builder().{method}({user:?}, ..): the user may not hold ':'; pass the secret as the second argument"
+        );
     }
     Credentials::parse_user_pass(&format!("{user}:{secret}"))
         .unwrap_or_else(|err| panic!("ZisServer::builder().{method}({user:?}, ..): {err}"))

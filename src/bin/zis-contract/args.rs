@@ -210,7 +210,7 @@ fn parse_record(args: impl Iterator<Item = String>) -> Result<RecordOptions, Str
                 return Err(format!(
                     "{flag} is not taken: a secret on the command line ends up in shell history and process \
                      lists; put it in an environment variable and pass its name with --token-env"
-                ))
+                ));
             }
             other => return Err(format!("unknown flag {other:?} for record")),
         }

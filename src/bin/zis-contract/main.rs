@@ -8,7 +8,7 @@ use args::{Command, ServeOptions};
 use std::io::Write;
 use std::path::Path;
 use std::process::ExitCode;
-use zis_contract::{cassette, drift, Cassette, ReplayError};
+use zis_contract::{Cassette, ReplayError, cassette, drift};
 
 fn main() -> ExitCode {
     let command = match args::parse(std::env::args().skip(1)) {
@@ -81,11 +81,7 @@ fn drift(path: &Path) -> ExitCode {
     };
     let report = drift::compare(&interactions);
     print!("{report}");
-    if report.has_drift() {
-        ExitCode::FAILURE
-    } else {
-        ExitCode::SUCCESS
-    }
+    if report.has_drift() { ExitCode::FAILURE } else { ExitCode::SUCCESS }
 }
 
 fn serve(options: ServeOptions) -> ExitCode {
