@@ -10,12 +10,12 @@
 //! the configured ones, so that turning a redaction off cannot hide a leak from the check.
 
 use crate::contract::Credentials;
-use crate::interaction::{Body, Interaction};
+use crate::interaction::{Body, Interaction, RecordedRequest};
 use crate::server::{DELAY_HEADER, SCENARIO_HEADER};
 use crate::upstream::Upstream;
 use base64::Engine as _;
 use serde_json::Value;
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 
 /// What a redacted value reads on disk.
@@ -113,39 +113,38 @@ impl Redactions {
     /// replaced, and every known secret left anywhere in a string is replaced by its
     /// placeholder.
     pub fn redact(&self, interaction: &Interaction, secrets: &mut Secrets) -> Interaction {
-        secrets.observe(interaction, self);
+        let (request, response) = (&interaction.request, &interaction.response);
+        secrets.observe([(&request.headers, &request.body), (&response.headers, &response.body)], self);
         let mut redacted = interaction.clone();
-        for headers in [&mut redacted.request.headers, &mut redacted.response.headers] {
-            headers.retain(|name, _| !CONTROL_HEADERS.contains(&name.as_str()));
-            for (name, value) in headers.iter_mut() {
-                if self.headers.contains(name) {
-                    *value = redacted_header(name, value);
-                }
-            }
-        }
-        for body in [&mut redacted.request.body, &mut redacted.response.body] {
-            if let Body::Json(value) = body {
-                for path in &self.json_paths {
-                    at_path(value, &parse_path(path), &mut blank);
-                }
-            }
-        }
-        let Ok(mut value) = serde_json::to_value(&redacted) else { return redacted };
-        secrets.replace_in(&mut value);
-        serde_json::from_value(value).unwrap_or(redacted)
+        self.redact_message(&mut redacted.request.headers, &mut redacted.request.body);
+        self.redact_message(&mut redacted.response.headers, &mut redacted.response.body);
+        secrets.replace_everywhere(redacted)
     }
 
-    /// The parts of a request that replay matches on, redacted the way recording redacts them
-    /// (control headers dropped, redacted headers and fields replaced), so that a live request
-    /// compares equal to its recording.
-    pub fn redact_for_matching(&self, request: &crate::RecordedRequest) -> crate::RecordedRequest {
-        let interaction = Interaction {
-            name: String::new(),
-            request: request.clone(),
-            response: crate::RecordedResponse { body: Body::Empty, headers: Default::default(), status: 0 },
-            source: crate::Source { kind: crate::SourceKind::Recorded, note: String::new(), recorded_at: None },
-        };
-        self.redact(&interaction, &mut Secrets::new()).request
+    /// A request as recording would write it (learning only the secrets it holds itself), so that
+    /// replay compares a live request with its recording like for like.
+    pub(crate) fn redact_for_matching(&self, request: &RecordedRequest) -> RecordedRequest {
+        let mut secrets = Secrets::new();
+        secrets.observe([(&request.headers, &request.body)], self);
+        let mut redacted = request.clone();
+        self.redact_message(&mut redacted.headers, &mut redacted.body);
+        secrets.replace_everywhere(redacted)
+    }
+
+    /// Drops the control headers, and replaces the redacted headers and body fields, of one
+    /// request or response.
+    fn redact_message(&self, headers: &mut BTreeMap<String, String>, body: &mut Body) {
+        headers.retain(|name, _| !CONTROL_HEADERS.contains(&name.as_str()));
+        for (name, value) in headers.iter_mut() {
+            if self.headers.contains(name) {
+                *value = redacted_header(name, value);
+            }
+        }
+        if let Body::Json(value) = body {
+            for path in &self.json_paths {
+                at_path(value, &parse_path(path), &mut blank);
+            }
+        }
     }
 }
 
@@ -348,8 +347,12 @@ impl Secrets {
 
     /// Learns the secrets `interaction` holds: credentials in its `authorization` header,
     /// cookies, and the values at the JSON paths of the default redactions and of `redactions`.
-    fn observe(&mut self, interaction: &Interaction, redactions: &Redactions) {
-        for (name, value) in interaction.request.headers.iter().chain(&interaction.response.headers) {
+    fn observe<'a>(
+        &mut self,
+        messages: impl IntoIterator<Item = (&'a BTreeMap<String, String>, &'a Body)> + Clone,
+        redactions: &Redactions,
+    ) {
+        for (name, value) in messages.clone().into_iter().flat_map(|(headers, _)| headers) {
             match name.as_str() {
                 "authorization" | "proxy-authorization" => match Credentials::from_authorization(value.as_bytes()) {
                     Ok(credentials) => self.add_credentials(&credentials),
@@ -374,7 +377,7 @@ impl Secrets {
         }
         let defaults = Redactions::default();
         let paths: BTreeSet<&String> = defaults.json_paths.iter().chain(&redactions.json_paths).collect();
-        for body in [&interaction.request.body, &interaction.response.body] {
+        for (_, body) in messages {
             let Body::Json(value) = body else { continue };
             for path in &paths {
                 let mut value = value.clone();
@@ -389,6 +392,14 @@ impl Secrets {
                 }
             }
         }
+    }
+
+    /// `message` with every known secret in every string replaced by its placeholder.
+    fn replace_everywhere<T: serde::Serialize + serde::de::DeserializeOwned>(&self, message: T) -> T {
+        let Ok(mut value) = serde_json::to_value(&message) else { return message };
+        self.replace_in(&mut value);
+        // Replacing text inside strings keeps the structure, so the value reads back.
+        serde_json::from_value(value).unwrap_or(message)
     }
 
     /// Replaces every known secret in every string of `value` by its placeholder.

@@ -181,6 +181,15 @@ async fn recording_without_an_upstream_is_an_error() {
 }
 
 #[tokio::test]
+async fn recording_into_a_folder_is_an_error() {
+    let folder = tempfile::tempdir().unwrap();
+
+    let error = Cassette::open(folder.path()).mode(RecordMode::All).upstream("https://acme.zendesk.com").start().await;
+
+    assert!(matches!(error, Err(ReplayError::RecordIntoFolder { .. })), "{error:?}");
+}
+
+#[tokio::test]
 async fn mode_once_records_a_missing_cassette_then_replays_it() {
     // Arrange
     let folder = tempfile::tempdir().unwrap();

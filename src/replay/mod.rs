@@ -131,13 +131,14 @@ impl CassetteBuilder {
             (RecordMode::Once | RecordMode::NewEpisodes | RecordMode::All, _) => Some(Vec::new()),
         };
         let failures = Arc::new(Failures::default());
-        let label = self.path.display().to_string();
         let backend = match record {
             None => {
                 let interactions = cassette::load_interactions(&self.path)?;
+                let label = self.path.display().to_string();
                 let playback = Playback::new(label, interactions, self.matching, self.redactions);
                 Backend::Replay(replay_server(playback, self.port, Arc::clone(&failures)).await?)
             }
+            Some(_) if self.path.is_dir() => return Err(ReplayError::RecordIntoFolder { folder: self.path }),
             Some(kept) => {
                 let Some(url) = &self.upstream else { return Err(ReplayError::NoUpstream { mode: self.mode }) };
                 let upstream = Upstream::parse(url)?;
@@ -356,6 +357,11 @@ pub enum ReplayError {
     },
     /// The upstream URL cannot be used.
     Upstream(UpstreamError),
+    /// A recording mode on a folder: recording writes one cassette file.
+    RecordIntoFolder {
+        /// The folder.
+        folder: PathBuf,
+    },
     /// A recording mode in a build without the `record` feature.
     RecordingUnavailable {
         /// The mode.
@@ -378,6 +384,11 @@ impl fmt::Display for ReplayError {
                 write!(f, "{RECORD_ENV}={mode} records, which needs .upstream(\"https://SUBDOMAIN.zendesk.com\")")
             }
             Self::Upstream(err) => err.fmt(f),
+            Self::RecordIntoFolder { folder } => write!(
+                f,
+                "{} is a folder; {RECORD_ENV} modes other than none record into one cassette file",
+                folder.display()
+            ),
             Self::RecordingUnavailable { mode } => write!(
                 f,
                 "{RECORD_ENV}={mode} records, which needs the `record` feature: add \
