@@ -227,3 +227,46 @@ fn an_empty_folder_is_an_error() {
 
     assert!(matches!(error, CassetteError::Empty { .. }), "{error:?}");
 }
+
+#[test]
+fn readers_never_see_a_half_written_cassette() {
+    // Arrange: a cassette large enough that writing it takes many system calls.
+    let folder = tempfile::tempdir().unwrap();
+    let path = folder.path().join("big.json");
+    let mut cassette = Cassette::new("large");
+    for index in 0..400 {
+        let mut interaction = fixtures::get("created").unwrap().clone();
+        interaction.name = format!("created_{index}");
+        cassette.interactions.push(interaction);
+    }
+    cassette.save(&path, Overwrite::Never, &Secrets::new()).unwrap();
+
+    // Act: one thread rewrites it while another reads it, a bounded number of times each.
+    let done = std::sync::atomic::AtomicBool::new(false);
+    let reads = std::thread::scope(|scope| {
+        let reader = scope.spawn(|| {
+            let mut reads = Vec::new();
+            while !done.load(std::sync::atomic::Ordering::Relaxed) && reads.len() < 10_000 {
+                reads.push(Cassette::load(&path).map(|read| read.interactions.len()).map_err(|err| err.to_string()));
+            }
+            reads
+        });
+        for _ in 0..50 {
+            cassette.save(&path, Overwrite::Replace, &Secrets::new()).unwrap();
+        }
+        done.store(true, std::sync::atomic::Ordering::Relaxed);
+        reader.join().unwrap()
+    });
+
+    // Assert
+    assert!(!reads.is_empty());
+    let failed: Vec<&String> = reads.iter().filter_map(|read| read.as_ref().err()).collect();
+    assert!(
+        failed.is_empty(),
+        "{} of {} reads saw a broken file, such as: {:?}",
+        failed.len(),
+        reads.len(),
+        failed.first()
+    );
+    assert_eq!(files_in(folder.path()), ["big.json"]);
+}
