@@ -12,7 +12,7 @@
 use crate::contract::Credentials;
 use crate::interaction::{Body, Interaction, RecordedRequest};
 use crate::server::{DELAY_HEADER, SCENARIO_HEADER};
-use crate::upstream::Upstream;
+use crate::upstream::{SUBDOMAIN_PLACEHOLDER, UPSTREAM_PLACEHOLDER, Upstream};
 use base64::Engine as _;
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
@@ -24,6 +24,10 @@ pub const PLACEHOLDER: &str = "<redacted>";
 /// The shortest cookie or field value the leak check takes for a secret. Credentials count
 /// whatever their length.
 const MIN_OBSERVED_SECRET_CHARS: usize = 8;
+
+/// What every placeholder holds: [`PLACEHOLDER`] and the upstream's (see
+/// [`Upstream::placeholder`]).
+const REDACTION_MARKS: [&str; 3] = [PLACEHOLDER, SUBDOMAIN_PLACEHOLDER, UPSTREAM_PLACEHOLDER];
 
 /// The harness's own request headers, never recorded.
 const CONTROL_HEADERS: [&str; 2] = [SCENARIO_HEADER, DELAY_HEADER];
@@ -333,7 +337,10 @@ impl Secrets {
     }
 
     fn push(&mut self, label: &str, value: &str, placeholder: Option<&str>) {
-        if value.is_empty() || self.known.iter().any(|secret| secret.value == value) {
+        // A value redacted already (a fixture's `Basic <redacted>`) is no secret: taking it for
+        // one would make every placeholder a leak.
+        let redacted_already = REDACTION_MARKS.iter().any(|mark| value.contains(mark));
+        if value.is_empty() || redacted_already || self.known.iter().any(|secret| secret.value == value) {
             return;
         }
         self.known.push(Secret {

@@ -23,6 +23,12 @@ pub struct Upstream {
     host: String,
 }
 
+/// What recordings hold instead of a Zendesk account's host.
+pub(crate) const SUBDOMAIN_PLACEHOLDER: &str = "<subdomain>.zendesk.com";
+
+/// What recordings hold instead of any other upstream host.
+pub(crate) const UPSTREAM_PLACEHOLDER: &str = "<upstream>";
+
 /// The suffix of Zendesk account hosts.
 const ZENDESK_SUFFIX: &str = ".zendesk.com";
 

@@ -534,3 +534,30 @@ async fn a_folder_sink_writes_one_fixture_per_exchange_and_never_overwrites() {
     let written = zis_contract::cassette::load_interactions(folder.path().join("post_acme_sync_409.json")).unwrap();
     assert_eq!(written[0].response.status, 409);
 }
+
+#[test]
+fn the_upstream_host_naming_the_subdomain_is_redacted_wherever_it_appears() {
+    // Arrange: a response that names the account's host in a header and in its body.
+    let upstream: zis_contract::Upstream = "https://acme.zendesk.com".parse().unwrap();
+    let mut interaction = zis_contract::fixtures::get("created").unwrap().clone();
+    interaction
+        .response
+        .headers
+        .insert("location".into(), "https://acme.zendesk.com/api/services/zis/registry/x".into());
+    interaction.response.body = zis_contract::Body::Json(json!({ "url": "https://acme.zendesk.com/api/x" }));
+    let mut secrets = Secrets::new();
+    secrets.add_upstream(&upstream);
+
+    // Act
+    let redacted = Redactions::default().redact(&interaction, &mut secrets);
+
+    // Assert
+    assert_eq!(redacted.response.headers["location"], "https://<subdomain>.zendesk.com/api/services/zis/registry/x");
+    assert_eq!(
+        redacted.response.body,
+        zis_contract::Body::Json(json!({ "url": "https://<subdomain>.zendesk.com/api/x" }))
+    );
+    assert!(secrets.leaks(&serde_json::to_value(&redacted).unwrap()).is_empty());
+    let leaks = secrets.leaks(&serde_json::to_value(&interaction).unwrap());
+    assert_eq!(leaks[0].to_string(), "the upstream host (the account's subdomain) at response.body.url");
+}
