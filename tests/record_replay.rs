@@ -69,7 +69,7 @@ async fn recorded_traffic_replays_with_the_upstream_gone_and_secrets_as_placehol
         create(&recorder.uri(), "Acme", TOKEN).await,
         create(&recorder.uri(), "acme_other", "wrong-token-0000").await,
     ];
-    recorder.verify();
+    recorder.verify().await;
     drop(recorder);
     drop(upstream);
 
@@ -83,7 +83,7 @@ async fn recorded_traffic_replays_with_the_upstream_gone_and_secrets_as_placehol
 
     // Assert: the live client got real secrets; the replay the same answers with placeholders.
     assert!(!replayer.is_recording());
-    replayer.verify();
+    replayer.verify().await;
     let statuses: Vec<u16> = replayed.iter().map(|(status, _)| *status).collect();
     assert_eq!(statuses, [200, 400, 401]);
     assert_eq!(statuses, live.iter().map(|(status, _)| *status).collect::<Vec<_>>());
@@ -129,7 +129,7 @@ async fn mode_none_replays_only_and_never_touches_the_network() {
     // Assert
     assert_eq!((status, body["description"].as_str()), (200, Some("from the cassette")));
     assert_eq!(missed, NO_MATCH_STATUS);
-    assert!(server.check().is_err());
+    assert!(server.check().await.is_err());
     assert!(upstream.received_requests().await.is_empty(), "mode none sent a request upstream");
     assert_eq!(std::fs::read_to_string(&path).unwrap(), before, "mode none never writes");
 }
@@ -154,7 +154,7 @@ async fn mode_once_never_overwrites_a_cassette_that_appeared_meanwhile() {
 
     // Assert
     assert_eq!(status, 200);
-    let message = server.check().unwrap_err().to_string();
+    let message = server.check().await.unwrap_err().to_string();
     assert!(message.contains("exists; refusing to overwrite it"), "{message}");
     assert_eq!(std::fs::read_to_string(&path).unwrap(), "someone else's cassette");
 }
@@ -199,7 +199,7 @@ async fn mode_once_records_a_missing_cassette_then_replays_it() {
     // Act: the first run records, the second replays.
     let first = start(&path, RecordMode::Once, &upstream.uri()).await;
     let (recorded, _) = create(&first.uri(), "acme_sync", TOKEN).await;
-    first.verify();
+    first.verify().await;
     drop(first);
     let second = start(&path, RecordMode::Once, &upstream.uri()).await;
     let (replayed, body) = create(&second.uri(), "acme_sync", TOKEN).await;
@@ -209,7 +209,7 @@ async fn mode_once_records_a_missing_cassette_then_replays_it() {
     assert_eq!(body["zendesk_oauth_client"]["secret"], "<redacted>");
     assert!(!second.is_recording());
     assert_eq!(upstream.received_requests().await.len(), 1, "only the first run reached the upstream");
-    second.verify();
+    second.verify().await;
 }
 
 #[tokio::test]
@@ -224,7 +224,7 @@ async fn mode_new_episodes_replays_what_matches_and_appends_the_rest() {
     let server = start(&path, RecordMode::NewEpisodes, &upstream.uri()).await;
     let (_, replayed) = create(&server.uri(), "acme_sync", TOKEN).await;
     let (status, recorded) = create(&server.uri(), "acme_new", TOKEN).await;
-    server.verify();
+    server.verify().await;
 
     // Assert
     assert_eq!(replayed["description"], "from the cassette");
@@ -248,7 +248,7 @@ async fn mode_all_records_everything_again_and_replaces_the_cassette() {
     // Act
     let server = start(&path, RecordMode::All, &upstream.uri()).await;
     let (status, body) = create(&server.uri(), "acme_sync", TOKEN).await;
-    server.verify();
+    server.verify().await;
 
     // Assert
     assert_eq!((status, body["description"].as_str()), (200, Some("example integration")), "answered live");
@@ -280,7 +280,7 @@ async fn the_near_miss_shows_the_closest_recorded_request_and_how_it_differs() {
     );
     assert_eq!(status, NO_MATCH_STATUS);
     assert_eq!(body, Value::String(expected.clone()), "the answer carries the message");
-    let report = server.check().unwrap_err();
+    let report = server.check().await.unwrap_err();
     assert_eq!(report.failures(), [expected]);
 }
 
@@ -367,7 +367,7 @@ async fn matching_on_the_body_tells_same_path_requests_apart() {
 
     // Assert
     assert_eq!(answers, [json!("zis_acme_second"), json!("zis_acme_first")]);
-    server.verify();
+    server.verify().await;
 }
 
 #[tokio::test]
@@ -390,7 +390,7 @@ async fn same_path_recordings_play_in_recorded_order_and_the_last_repeats() {
 
     // Assert
     assert_eq!(statuses, [200, 409, 409]);
-    server.verify();
+    server.verify().await;
 }
 
 #[tokio::test]
@@ -413,7 +413,7 @@ async fn a_recording_that_would_leak_fails_and_writes_nothing() {
 
     // Assert: the client got its answer, the recording failed, nothing is on disk.
     assert_eq!(status, 200);
-    let report = server.check().unwrap_err();
+    let report = server.check().await.unwrap_err();
     let message = report.to_string();
     assert!(message.contains("refusing to write"), "{message}");
     assert!(
@@ -446,7 +446,7 @@ async fn user_redactions_and_control_headers_are_kept_off_disk() {
     let (status, _) =
         create_with(&server.uri(), "acme_sync", TOKEN, &[("x-tenant", "tenant-42"), (SCENARIO_HEADER, "rate_limited")])
             .await;
-    server.verify();
+    server.verify().await;
 
     // Assert
     assert_eq!(status, 429);
@@ -477,7 +477,7 @@ async fn an_unreachable_upstream_answers_502_and_fails_the_recording() {
     // Assert
     assert_eq!(status, 502);
     assert!(body.as_str().unwrap().starts_with("zis-contract record: cannot forward POST http://127.0.0.1:"), "{body}");
-    assert!(server.check().is_err());
+    assert!(server.check().await.is_err());
     assert!(!folder.path().join("c.json").exists());
 }
 
@@ -491,7 +491,7 @@ async fn credentials_known_to_the_recording_are_redacted_in_any_string() {
 
     // Act
     create_with(&server.uri(), "acme_sync", TOKEN, &[("x-debug-token", TOKEN)]).await;
-    server.verify();
+    server.verify().await;
 
     // Assert
     let cassette = Cassette::load(&path).unwrap();
@@ -509,7 +509,7 @@ async fn the_example_cassette_replays_a_create_then_a_conflict() {
     assert_eq!((first.0, second.0), (200, 409));
     assert_eq!(first.1["zendesk_oauth_client"]["identifier"], "zis_acme_sync");
     assert_eq!(first.1["zendesk_oauth_client"]["secret"], "<redacted>");
-    server.verify();
+    server.verify().await;
 }
 
 #[tokio::test]

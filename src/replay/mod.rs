@@ -48,7 +48,7 @@ impl Cassette {
     ///     .start()
     ///     .await?;
     /// // Point the client under test at zis.uri().
-    /// zis.verify();
+    /// zis.verify().await;
     /// # Ok(()) }
     /// ```
     pub fn open(path: impl Into<PathBuf>) -> CassetteBuilder {
@@ -226,7 +226,11 @@ impl CassetteServer {
 
     /// `Ok` when every request so far was answered from the cassette or recorded into it;
     /// otherwise every near miss and recording failure.
-    pub fn check(&self) -> Result<(), ReplayReport> {
+    pub async fn check(&self) -> Result<(), ReplayReport> {
+        self.report()
+    }
+
+    fn report(&self) -> Result<(), ReplayReport> {
         let failures = self.failures.lock().clone();
         if failures.is_empty() { Ok(()) } else { Err(ReplayReport { failures }) }
     }
@@ -237,9 +241,8 @@ impl CassetteServer {
     ///
     /// With the [`ReplayReport`]: each near miss, with the closest recorded request and how it
     /// differs, and each recording that could not be written.
-    #[track_caller]
-    pub fn verify(&self) {
-        if let Err(report) = self.check() {
+    pub async fn verify(&self) {
+        if let Err(report) = self.report() {
             panic!("{report}");
         }
     }
@@ -248,7 +251,7 @@ impl CassetteServer {
 impl Drop for CassetteServer {
     fn drop(&mut self) {
         if self.verify_on_drop && !std::thread::panicking() {
-            if let Err(report) = self.check() {
+            if let Err(report) = self.report() {
                 panic!("{report}");
             }
         }
