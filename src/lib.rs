@@ -67,12 +67,26 @@
 //! valid and invalid integration names (each invalid one with its [`NameRejection`]), valid and
 //! invalid request bodies, and the contract's types, for your own property tests.
 
+//!
+//! # Record and replay
+//!
+//! A [`Cassette`] holds recorded interactions on disk. [`Cassette::open`] replays one through
+//! a wiremock server, or (with the `record` feature, as [`RecordMode`] says) records it
+//! through a proxy to a live account, redacting secrets ([`Redactions`]) and refusing to write
+//! a file that still holds one. [`drift`] compares recorded shapes with the canonical ones.
+
 #![deny(missing_docs)]
 
+pub mod cassette;
 mod conformance;
 pub mod contract;
+pub mod drift;
 pub mod fixtures;
 mod interaction;
+#[cfg(feature = "record")]
+pub mod record;
+mod redact;
+mod replay;
 mod request;
 mod respond;
 mod scenario;
@@ -80,7 +94,9 @@ mod server;
 pub mod shape;
 #[cfg(feature = "strategy")]
 pub mod strategy;
+mod upstream;
 
+pub use cassette::{Cassette, CassetteError, Metadata, Overwrite};
 pub use conformance::{
     Mismatch, Report, Rule, check_recorded_response, check_request, check_response, check_wiremock_request,
     check_wiremock_requests,
@@ -90,7 +106,13 @@ pub use contract::{
     NameRejection, OAuthClient, SecretKind,
 };
 pub use interaction::{Body, Interaction, RecordedRequest, RecordedResponse, Source, SourceKind};
+pub use redact::{Leak, PLACEHOLDER, Redactions, Secrets};
+pub use replay::{
+    CassetteBuilder, CassetteServer, Matching, NO_MATCH_STATUS, NearMiss, RECORD_ENV, RecordMode, ReplayError,
+    ReplayReport, UnknownRecordMode,
+};
 pub use request::{RequestParts, percent_encode_segment};
 pub use respond::{Answer, Contract, Delivery, REGISTRY_CAPACITY, Reply};
 pub use scenario::{ContractResponder, Scenario, UnknownScenario};
 pub use server::{DELAY_HEADER, MAX_BODY_BYTES, ReceivedRequest, SCENARIO_HEADER, ZisServer, ZisServerBuilder};
+pub use upstream::{Upstream, UpstreamError};

@@ -241,7 +241,7 @@ impl Respond for ContractResponder {
 }
 
 /// The wiremock template of a whole reply.
-fn template(reply: &Reply) -> ResponseTemplate {
+pub(crate) fn template(reply: &Reply) -> ResponseTemplate {
     let mut template = ResponseTemplate::new(reply.status).set_body_bytes(reply.body.to_vec());
     for (name, value) in &reply.headers {
         template = template.append_header(name.clone(), value.clone());

@@ -72,8 +72,50 @@ impl Plan {
     }
 }
 
-/// Accepts connections on `listener` and serves each until `shutdown` resolves.
-pub(crate) async fn serve(listener: TcpListener, shared: Arc<Shared>, shutdown: impl std::future::Future<Output = ()>) {
+/// What a front end answers: the reply to one request whose body was read whole. The front end
+/// reads the body (answering 413 past [`MAX_BODY_BYTES`]), waits the reply's delay, and delivers
+/// it, faults included.
+pub(crate) trait Handler: Send + Sync + 'static {
+    /// The reply to `parts`.
+    fn reply(&self, parts: RequestParts<'_>) -> impl std::future::Future<Output = Reply> + Send;
+}
+
+impl Handler for Shared {
+    async fn reply(&self, parts: RequestParts<'_>) -> Reply {
+        let (scenario, delay) = match per_request_choice(&parts) {
+            Ok(Some(choice)) => choice,
+            Ok(None) => (self.plan.next(), self.delay),
+            Err(message) => return Reply::text(400, message),
+        };
+        let (mut reply, mismatches) = match scenario.reply() {
+            None => {
+                let answer = self.contract.respond(&parts);
+                (answer.reply, answer.mismatches)
+            }
+            Some(reply) if self.journal.is_some() => (reply, conformance::request_mismatches(&parts)),
+            Some(reply) => (reply, Vec::new()),
+        };
+        reply.delay = delay.max(reply.delay);
+        if let Some(journal) = &self.journal {
+            journal.push(ReceivedRequest {
+                method: parts.method.to_owned(),
+                path: parts.path.to_owned(),
+                headers: parts.headers.clone(),
+                body: Bytes::copy_from_slice(parts.body),
+                status: if reply.delivery == Delivery::Reset { 0 } else { reply.status },
+                mismatches,
+            });
+        }
+        reply
+    }
+}
+
+/// Accepts connections on `listener` and serves each with `handler` until `shutdown` resolves.
+pub(crate) async fn serve<H: Handler>(
+    listener: TcpListener,
+    handler: Arc<H>,
+    shutdown: impl std::future::Future<Output = ()>,
+) {
     tokio::pin!(shutdown);
     loop {
         let accepted = tokio::select! {
@@ -90,17 +132,17 @@ pub(crate) async fn serve(listener: TcpListener, shared: Arc<Shared>, shutdown: 
             }
         };
         let _ = stream.set_nodelay(true);
-        tokio::spawn(serve_connection(stream, Arc::clone(&shared)));
+        tokio::spawn(serve_connection(stream, Arc::clone(&handler)));
     }
 }
 
-async fn serve_connection(stream: TcpStream, shared: Arc<Shared>) {
+async fn serve_connection<H: Handler>(stream: TcpStream, handler: Arc<H>) {
     let reset = Arc::new(AtomicBool::new(false));
     let io = TokioIo::new(ResettableStream { stream, reset: Arc::clone(&reset) });
     let service = service_fn(move |request| {
-        let shared = Arc::clone(&shared);
+        let handler = Arc::clone(&handler);
         let reset = Arc::clone(&reset);
-        async move { handle(&shared, &reset, request).await }
+        async move { handle(handler.as_ref(), &reset, request).await }
     });
     // A client that goes away, or a reset on purpose, ends the connection with an error: the
     // server has nothing more to do with it.
@@ -125,8 +167,8 @@ impl std::fmt::Display for ResetOnPurpose {
 
 impl std::error::Error for ResetOnPurpose {}
 
-async fn handle(
-    shared: &Shared,
+async fn handle<H: Handler>(
+    handler: &H,
     reset: &AtomicBool,
     request: Request<Incoming>,
 ) -> Result<Response<ReplyBody>, ResetOnPurpose> {
@@ -143,34 +185,9 @@ async fn handle(
         Err(_) => return Err(ResetOnPurpose),
     };
     let path = head.uri.path_and_query().map_or("/", |path| path.as_str());
-    let parts = RequestParts::new(head.method.as_str(), path, &head.headers, &body);
-
-    let (scenario, delay) = match per_request_choice(&parts) {
-        Ok(Some(choice)) => choice,
-        Ok(None) => (shared.plan.next(), shared.delay),
-        Err(message) => return Ok(response(Reply::text(400, message))),
-    };
-    let (reply, mismatches) = match scenario.reply() {
-        None => {
-            let answer = shared.contract.respond(&parts);
-            (answer.reply, answer.mismatches)
-        }
-        Some(reply) if shared.journal.is_some() => (reply, conformance::request_mismatches(&parts)),
-        Some(reply) => (reply, Vec::new()),
-    };
-    let delay = delay.max(reply.delay);
-    if let Some(journal) = &shared.journal {
-        journal.push(ReceivedRequest {
-            method: parts.method.to_owned(),
-            path: path.to_owned(),
-            headers: head.headers.clone(),
-            body: body.clone(),
-            status: if reply.delivery == Delivery::Reset { 0 } else { reply.status },
-            mismatches,
-        });
-    }
-    if !delay.is_zero() {
-        tokio::time::sleep(delay).await;
+    let reply = handler.reply(RequestParts::new(head.method.as_str(), path, &head.headers, &body)).await;
+    if !reply.delay.is_zero() {
+        tokio::time::sleep(reply.delay).await;
     }
     if reply.delivery == Delivery::Reset {
         reset.store(true, Ordering::Relaxed);

@@ -1,8 +1,12 @@
 //! [`ZisServer`]: the contract-enforcing mock server, its builder, and what it received.
 
+mod background;
 mod http;
 mod journal;
 
+pub(crate) use self::background::Background;
+#[cfg(feature = "record")]
+pub(crate) use self::http::Handler;
 pub use self::http::{DELAY_HEADER, MAX_BODY_BYTES, SCENARIO_HEADER};
 pub use journal::ReceivedRequest;
 
@@ -12,7 +16,7 @@ use crate::conformance::Report;
 use crate::contract::Credentials;
 use crate::respond::Contract;
 use journal::Journal;
-use std::net::{Ipv4Addr, SocketAddr};
+use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -44,10 +48,8 @@ use std::time::Duration;
 #[derive(Debug)]
 #[must_use = "the server stops when dropped"]
 pub struct ZisServer {
-    address: SocketAddr,
+    background: Background,
     shared: Arc<Shared>,
-    shutdown: Option<tokio::sync::oneshot::Sender<()>>,
-    thread: Option<std::thread::JoinHandle<()>>,
     verify_on_drop: bool,
 }
 
@@ -103,12 +105,12 @@ impl ZisServer {
 
     /// The base URL, such as `http://127.0.0.1:40123`: point the client under test at it.
     pub fn uri(&self) -> String {
-        format!("http://{}", self.address)
+        format!("http://{}", self.address())
     }
 
     /// The address the server listens on.
     pub fn address(&self) -> SocketAddr {
-        self.address
+        self.background.address()
     }
 
     /// Every request received so far, in order, with how it was judged and answered.
@@ -147,12 +149,7 @@ impl ZisServer {
 
 impl Drop for ZisServer {
     fn drop(&mut self) {
-        if let Some(shutdown) = self.shutdown.take() {
-            let _ = shutdown.send(());
-        }
-        if let Some(thread) = self.thread.take() {
-            let _ = thread.join();
-        }
+        self.background.stop();
         if self.verify_on_drop && !std::thread::panicking() {
             if let Err(report) = self.journal().report() {
                 panic!("{report}");
@@ -236,28 +233,11 @@ impl ZisServerBuilder {
 
     /// Starts the server on its own thread, or says why it cannot listen.
     pub async fn try_start(self) -> std::io::Result<ZisServer> {
-        let listener = std::net::TcpListener::bind((Ipv4Addr::LOCALHOST, self.port))?;
-        listener.set_nonblocking(true)?;
-        let address = listener.local_addr()?;
-        let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
+        let port = self.port;
         let verify_on_drop = self.verify_on_drop;
         let shared = Arc::new(self.shared(Some(Journal::default())));
-        let (shutdown, stopped) = tokio::sync::oneshot::channel::<()>();
-        let serving = Arc::clone(&shared);
-        let thread = std::thread::Builder::new().name(format!("zis-contract {address}")).spawn(move || {
-            runtime.block_on(async move {
-                match tokio::net::TcpListener::from_std(listener) {
-                    Ok(listener) => {
-                        self::http::serve(listener, serving, async {
-                            let _ = stopped.await;
-                        })
-                        .await
-                    }
-                    Err(err) => eprintln!("zis-contract: cannot serve on {address}: {err}"),
-                }
-            });
-        })?;
-        Ok(ZisServer { address, shared, shutdown: Some(shutdown), thread: Some(thread), verify_on_drop })
+        let background = Background::start(port, Arc::clone(&shared))?;
+        Ok(ZisServer { background, shared, verify_on_drop })
     }
 
     /// Serves on `listener` from the current tokio runtime until the returned future is dropped,
