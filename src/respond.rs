@@ -2,7 +2,7 @@
 //! names registered so far) to a [`Reply`]. No HTTP server, no I/O: every front end calls it.
 
 use crate::conformance::{self, Inspection, Mismatch, Rule};
-use crate::contract::{Credentials, CredentialsError, ErrorEnvelope, Integration, OAuthClient, code};
+use crate::contract::{Credentials, CredentialsError, ErrorEnvelope, code};
 use crate::request::RequestParts;
 use bytes::Bytes;
 use http::{HeaderMap, HeaderValue};
@@ -41,8 +41,10 @@ pub enum Delivery {
 impl Reply {
     /// A reply with a JSON body.
     pub fn json(status: u16, body: &impl serde::Serialize) -> Self {
-        let body = serde_json::to_vec(body).expect("contract types always serialize");
-        Self::new(status, "application/json", body)
+        // Room for a 200 body with its public key, so that serializing it never reallocates.
+        let mut bytes = Vec::with_capacity(1024);
+        serde_json::to_writer(&mut bytes, body).expect("contract types always serialize");
+        Self::new(status, "application/json", bytes)
     }
 
     /// A reply with a plain-text body, for plain HTTP errors (404, 405, 413).
@@ -91,6 +93,29 @@ mpucnZ6foKGio6SlpqeoqaqrrK2ur7CxsrO0tba3uLm6u7y9vr/AwcLDxMXGx8jJysvM\n\
 zc7P0NHS09TV1tfY2drb3N3e3+Dh4uPk5ebn6Onq6+zt7u/w8fLz9PX29/j5+vv8/f7/\n\
 IDAQAB\n\
 -----END PUBLIC KEY-----\n";
+
+/// The JSON of `,"jwt_public_key":<JWT_PUBLIC_KEY>`, escaped once rather than on every answer.
+static JWT_FIELD: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+    let key = serde_json::to_string(JWT_PUBLIC_KEY).expect("a string always serializes");
+    format!(",\"jwt_public_key\":{key}")
+});
+
+/// The 200 body for a new integration, written directly: byte for byte what serializing the
+/// [`Integration`](crate::Integration) would give (a test holds the two equal), without copying and escaping the
+/// public key on every answer. `name` has passed the name rule, so it needs no escaping.
+fn created_body(description: &str, id: u64, name: &str) -> Vec<u8> {
+    use std::io::Write as _;
+    let mut body = Vec::with_capacity(1024);
+    body.extend_from_slice(b"{\"description\":");
+    serde_json::to_writer(&mut body, description).expect("a string always serializes");
+    body.extend_from_slice(JWT_FIELD.as_bytes());
+    write!(
+        body,
+        r#","zendesk_oauth_client":{{"id":{id},"identifier":"zis_{name}","secret":"zis-contract-secret-{id}"}}}}"#
+    )
+    .expect("writing to a Vec cannot fail");
+    body
+}
 
 /// The live API's behaviour for Create Integration, with the state it needs: the users it knows
 /// and the names registered so far.
@@ -192,18 +217,8 @@ impl Contract {
             return Reply::error(409, "1011", "Conflict", format!("the integration: {name} already exists"));
         }
         let id = FIRST_CLIENT_ID + self.issued.fetch_add(1, Ordering::Relaxed);
-        Reply::json(
-            200,
-            &Integration {
-                description: inspection.description.clone().unwrap_or_default(),
-                jwt_public_key: JWT_PUBLIC_KEY.to_owned(),
-                zendesk_oauth_client: OAuthClient {
-                    id,
-                    identifier: format!("zis_{name}"),
-                    secret: format!("zis-contract-secret-{id}"),
-                },
-            },
-        )
+        let description = inspection.description.as_deref().unwrap_or_default();
+        Reply::new(200, "application/json", created_body(description, id, name))
     }
 
     fn lock_registry(&self) -> std::sync::MutexGuard<'_, Registry> {
@@ -245,6 +260,28 @@ fn rejection(parts: &RequestParts<'_>, mismatch: &Mismatch) -> Reply {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::contract::{Integration, OAuthClient};
+
+    #[test]
+    fn the_created_body_is_exactly_the_serialized_integration() {
+        for (description, name) in
+            [("", "a"), ("example integration", "my_integration"), ("\"quoted\"\n\u{1f600}", "x-_9")]
+        {
+            let integration = Integration {
+                description: description.to_owned(),
+                jwt_public_key: JWT_PUBLIC_KEY.to_owned(),
+                zendesk_oauth_client: OAuthClient {
+                    id: 10070,
+                    identifier: format!("zis_{name}"),
+                    secret: "zis-contract-secret-10070".to_owned(),
+                },
+            };
+
+            let written = created_body(description, 10070, name);
+
+            assert_eq!(String::from_utf8(written).unwrap(), serde_json::to_string(&integration).unwrap());
+        }
+    }
 
     #[test]
     fn the_registry_forgets_the_oldest_name_once_full_and_stays_at_capacity() {
