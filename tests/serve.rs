@@ -66,6 +66,18 @@ async fn serve_answers_every_request_with_the_chosen_scenario() {
 }
 
 #[tokio::test]
+async fn serve_answers_successive_requests_with_a_sequence_whose_last_step_repeats() {
+    let served = Served::start(&["--sequence", "server_error,rate_limited,contract"]);
+
+    let mut statuses = Vec::new();
+    for _ in 0..4 {
+        statuses.push(create(&served.uri, "acme").send().await.unwrap().status().as_u16());
+    }
+
+    assert_eq!(statuses, [500, 429, 200, 409]);
+}
+
+#[tokio::test]
 async fn serve_restricts_credentials_to_its_users_and_forbids_non_admins() {
     let served = Served::start(&["--user", "admin@example.com/token:abc", "--non-admin=agent@example.com:pw"]);
 
@@ -79,7 +91,8 @@ async fn serve_restricts_credentials_to_its_users_and_forbids_non_admins() {
 
 #[test]
 fn bad_command_lines_exit_2_with_a_specific_message_and_the_usage() {
-    let cases: [(&[&str], &str); 6] = [
+    let cases: [(&[&str], &str); 7] = [
+        (&["serve", "--sequence", "server_error,,contract"], "--sequence: unknown scenario \"\"; the scenarios are:"),
         (&["serve", "--scenario", "teapot"], "--scenario: unknown scenario \"teapot\"; the scenarios are: contract,"),
         (&["serve", "--port", "http"], "--port takes a number from 0 to 65535, not \"http\""),
         (&["serve", "--user", "admin@example.com"], "--user takes EMAIL:SECRET or EMAIL/token:TOKEN"),

@@ -8,8 +8,8 @@ use zis_contract::{Credentials, Scenario, ZisServer, ZisServerBuilder};
 pub const DEFAULT_PORT: u16 = 4747;
 
 pub const USAGE: &str = "\
-usage: zis-contract serve [--port N] [--scenario NAME] [--user EMAIL:SECRET]... [--non-admin EMAIL:SECRET]...
-                          [--delay-ms N]
+usage: zis-contract serve [--port N] [--scenario NAME | --sequence NAME,NAME,...] [--user EMAIL:SECRET]...
+                          [--non-admin EMAIL:SECRET]... [--delay-ms N]
        zis-contract record --upstream URL --email EMAIL --token-env VAR --yes [--out DIR]
        zis-contract record --upstream URL --proxy [--port N] [--out DIR]
        zis-contract replay PATH [--port N]
@@ -23,6 +23,9 @@ serve   Serves POST /api/services/zis/registry/{integration} on 127.0.0.1, answe
                         contract, created, bad_request, unauthorized, server_error, conflict,
                         forbidden, name_unavailable, rate_limited, service_unavailable,
                         malformed_json, truncated_body, connection_reset
+  --sequence NAME,NAME,...
+                        answer successive requests with successive scenarios; the last one
+                        answers every request after that (e.g. server_error,server_error,contract)
   --user EMAIL:SECRET   accept only these credentials (repeatable); EMAIL/token:TOKEN for an
                         API token. Without it, any well-formed credentials are accepted
   --non-admin EMAIL:SECRET
@@ -92,7 +95,7 @@ pub enum RecordWhat {
 #[derive(Debug)]
 pub struct ServeOptions {
     pub port: u16,
-    scenario: Scenario,
+    scenarios: Vec<Scenario>,
     users: Vec<Credentials>,
     non_admins: Vec<Credentials>,
     delay: Duration,
@@ -101,7 +104,7 @@ pub struct ServeOptions {
 impl ServeOptions {
     /// The server these options describe.
     pub fn builder(&self) -> ZisServerBuilder {
-        let mut builder = ZisServer::builder().scenario(self.scenario).delay(self.delay);
+        let mut builder = ZisServer::builder().sequence(self.scenarios.iter().copied()).delay(self.delay);
         for user in &self.users {
             builder = builder.user(&user_part(user), user.secret());
         }
@@ -113,7 +116,8 @@ impl ServeOptions {
 
     /// One line on what is served, for the operator.
     pub fn describe(&self) -> String {
-        let mut text = format!("scenario {}", self.scenario);
+        let names: Vec<&str> = self.scenarios.iter().map(|scenario| scenario.name()).collect();
+        let mut text = format!("scenario {}", names.join(", then "));
         if !self.users.is_empty() {
             let users: Vec<String> = self.users.iter().map(ToString::to_string).collect();
             text.push_str(&format!(", users {}", users.join(" ")));
@@ -144,7 +148,7 @@ pub fn parse(mut args: impl Iterator<Item = String>) -> Result<Command, String> 
 fn parse_serve(args: impl Iterator<Item = String>) -> Result<ServeOptions, String> {
     let mut options = ServeOptions {
         port: DEFAULT_PORT,
-        scenario: Scenario::Contract,
+        scenarios: vec![Scenario::Contract],
         users: Vec::new(),
         non_admins: Vec::new(),
         delay: Duration::ZERO,
@@ -154,7 +158,15 @@ fn parse_serve(args: impl Iterator<Item = String>) -> Result<ServeOptions, Strin
         let mut value = || flags.value(&flag, inline.clone());
         match flag.as_str() {
             "--port" => options.port = parse_port(&value()?)?,
-            "--scenario" => options.scenario = value()?.parse().map_err(|err| format!("--scenario: {err}"))?,
+            "--scenario" => options.scenarios = vec![value()?.parse().map_err(|err| format!("--scenario: {err}"))?],
+            "--sequence" => {
+                let names = value()?;
+                options.scenarios = names
+                    .split(',')
+                    .map(|name| name.trim().parse::<Scenario>())
+                    .collect::<Result<_, _>>()
+                    .map_err(|err| format!("--sequence: {err}"))?;
+            }
             "--user" => options.users.push(parse_user("--user", &value()?)?),
             "--non-admin" => options.non_admins.push(parse_user("--non-admin", &value()?)?),
             "--delay-ms" => {
