@@ -259,6 +259,17 @@ struct Secret {
     /// What redaction puts in its place, or `None` for an encoded form that only the leak check
     /// looks for (a header redaction, not a text replacement, keeps it off disk).
     placeholder: Option<String>,
+    /// Whether the secret is too short to look for inside text (a password `zis` would turn
+    /// every `zis` of every path and name into a placeholder): it is then replaced, and counted
+    /// as a leak, only where it is a whole string value.
+    whole_only: bool,
+}
+
+impl Secret {
+    /// Whether `text` holds this secret.
+    fn is_in(&self, text: &str) -> bool {
+        if self.whole_only { text == self.value } else { text.contains(&self.value) }
+    }
 }
 
 /// A secret found in a written file: which secret (never its value) and where.
@@ -347,6 +358,7 @@ impl Secrets {
             label: label.to_owned(),
             value: value.to_owned(),
             placeholder: placeholder.map(String::from),
+            whole_only: value.chars().count() < MIN_OBSERVED_SECRET_CHARS,
         });
         // Longer secrets first, so that a secret holding another is replaced whole.
         self.known.sort_by_key(|secret| std::cmp::Reverse(secret.value.len()));
@@ -415,7 +427,7 @@ impl Secrets {
             Value::String(text) => {
                 for secret in &self.known {
                     if let Some(placeholder) = &secret.placeholder {
-                        if text.contains(&secret.value) {
+                        if secret.is_in(text) {
                             *text = text.replace(&secret.value, placeholder);
                         }
                     }
@@ -435,7 +447,7 @@ impl Secrets {
         let mut leaks = Vec::new();
         for (place, text) in found {
             for secret in &self.known {
-                if text.contains(&secret.value) {
+                if secret.is_in(&text) {
                     leaks.push(Leak { secret: secret.label.clone(), place: place.clone() });
                 }
             }
@@ -474,6 +486,26 @@ mod tests {
         assert!(!values.iter().any(|value| ["1", "en", "21 Oct 2026 07:28:00 GMT"].contains(value)), "{values:?}");
         assert_eq!(redacted.request.headers["cookie"], PLACEHOLDER);
         assert_eq!(redacted.request.path, interaction.request.path, "no short value redacts ordinary text");
+    }
+
+    #[test]
+    fn a_short_password_is_replaced_where_it_stands_alone_and_nowhere_else() {
+        let mut interaction = crate::fixtures::get("created").unwrap().clone();
+        let credentials = Credentials::password("admin@example.com", "zis");
+        interaction.request.headers.insert("authorization".into(), credentials.authorization());
+        interaction.request.body = Body::Json(serde_json::json!({ "description": "zis" }));
+        interaction.response.body = Body::Json(serde_json::json!({ "detail": "the zis integration" }));
+        let mut secrets = Secrets::new();
+
+        let redacted = Redactions::default().redact(&interaction, &mut secrets);
+
+        assert_eq!(redacted.request.path, interaction.request.path, "the registry path keeps its zis");
+        assert_eq!(redacted.request.body.json().unwrap()["description"], PLACEHOLDER);
+        assert_eq!(redacted.response.body.json().unwrap()["detail"], "the zis integration");
+        let written = serde_json::to_value(&redacted).unwrap();
+        assert_eq!(secrets.leaks(&written), [], "no placeholder or ordinary text counts as a leak");
+        let leaking = serde_json::json!({ "note": "zis" });
+        assert_eq!(secrets.leaks(&leaking).len(), 1, "the password standing alone is still a leak");
     }
 
     #[test]

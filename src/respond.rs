@@ -200,19 +200,28 @@ impl Contract {
     }
 
     fn reply(&self, parts: &RequestParts<'_>, inspection: &Inspection) -> Reply {
-        if let Some(rejected) = inspection.mismatches.iter().find(|mismatch| mismatch.rule.status().is_some()) {
-            return rejection(parts, rejected);
+        // Who is asking is settled before what is asked: a stranger or a non-admin learns
+        // nothing about the name or body.
+        let rejected = |rule: fn(&Rule) -> bool| inspection.mismatches.iter().find(|mismatch| rule(&mismatch.rule));
+        if let Some(mismatch) = rejected(|rule| matches!(rule, Rule::Path | Rule::Method | Rule::Credentials(_))) {
+            return rejection(parts, mismatch);
+        }
+        if let Some(credentials) = &inspection.credentials {
+            if self.non_admins.contains(credentials) {
+                return Reply::error(403, "1003", "Forbidden", "Only admin user is allowed");
+            }
+            if !self.users.is_empty() && !self.users.contains(credentials) {
+                let detail = CredentialsError::Unknown.to_string();
+                return Reply::error(401, code::UNAUTHORIZED, "Unauthorized", detail);
+            }
+        }
+        if let Some(mismatch) = rejected(|rule| rule.status().is_some()) {
+            return rejection(parts, mismatch);
         }
         // Without a rejection, the request is a Create Integration with well-formed credentials.
-        let (Some(name), Some(credentials)) = (&inspection.name, &inspection.credentials) else {
+        let (Some(name), Some(_)) = (&inspection.name, &inspection.credentials) else {
             return Reply::text(500, "zis-contract: a request passed the rules without a name or credentials\n");
         };
-        if self.non_admins.contains(credentials) {
-            return Reply::error(403, "1003", "Forbidden", "Only admin user is allowed");
-        }
-        if !self.users.is_empty() && !self.users.contains(credentials) {
-            return Reply::error(401, code::UNAUTHORIZED, "Unauthorized", CredentialsError::Unknown.to_string());
-        }
         if !self.lock_registry().insert(name) {
             return Reply::error(409, "1011", "Conflict", format!("the integration: {name} already exists"));
         }

@@ -211,3 +211,19 @@ async fn a_wrong_content_type_or_unknown_field_is_accepted_like_the_live_api_but
         ]
     );
 }
+
+#[tokio::test]
+async fn who_is_asking_is_settled_before_what_is_asked() {
+    let zis = lenient().user("admin@example.com/token", "abc").non_admin("agent@example.com", "pw").start().await;
+
+    let stranger_bad_name = status_and_json(create_as(&zis.uri(), "BAD", "mallory@example.com", "x")).await.0;
+    let stranger_bad_body = status_and_json(create_as(&zis.uri(), "ok", "mallory@example.com", "x").body("[]")).await.0;
+    let agent_bad_name = status_and_json(create_as(&zis.uri(), "BAD", "agent@example.com", "pw")).await.0;
+    let agent_bad_body = status_and_json(create_as(&zis.uri(), "ok", "agent@example.com", "pw").body("nope")).await.0;
+    let malformed_bad_name = status_and_json(create_with(&zis.uri(), "BAD", "application/json")).await.0;
+    let admin_bad_name = status_and_json(create(&zis.uri(), "BAD")).await.0;
+
+    assert_eq!((stranger_bad_name, stranger_bad_body), (401, 401));
+    assert_eq!((agent_bad_name, agent_bad_body), (403, 403));
+    assert_eq!((malformed_bad_name, admin_bad_name), (401, 400));
+}
