@@ -91,7 +91,14 @@ async fn serve_restricts_credentials_to_its_users_and_forbids_non_admins() {
 
 #[test]
 fn bad_command_lines_exit_2_with_a_specific_message_and_the_usage() {
-    let cases: [(&[&str], &str); 7] = [
+    let cases: [(&[&str], &str); 11] = [
+        (&["serve", "--scenario", "created", "--sequence", "contract"], "give either --scenario or --sequence, once"),
+        (&["serve", "--delay-ms", "600001"], "--delay-ms takes whole milliseconds from 0 to 600000, not \"600001\""),
+        (
+            &["record", "--upstream", "http://127.0.0.1:9", "--email", "a@example.com", "--token-env", "T", "--yes=no"],
+            "--yes takes no value (found --yes=no)",
+        ),
+        (&["record", "--upstream", "http://127.0.0.1:9", "--proxy", "--yes"], "--yes confirms the probe set"),
         (&["serve", "--sequence", "server_error,,contract"], "--sequence: unknown scenario \"\"; the scenarios are:"),
         (&["serve", "--scenario", "teapot"], "--scenario: unknown scenario \"teapot\"; the scenarios are: contract,"),
         (&["serve", "--port", "http"], "--port takes a number from 0 to 65535, not \"http\""),

@@ -4,6 +4,9 @@ use std::path::PathBuf;
 use std::time::Duration;
 use zis_contract::{Credentials, Scenario, ZisServer, ZisServerBuilder};
 
+/// The longest `--delay-ms`, as for the delay header: a typo cannot hang every request for ever.
+const MAX_DELAY: Duration = Duration::from_secs(600);
+
 /// The port `serve` listens on when `--port` is not given.
 pub const DEFAULT_PORT: u16 = 4747;
 
@@ -153,13 +156,21 @@ fn parse_serve(args: impl Iterator<Item = String>) -> Result<ServeOptions, Strin
         non_admins: Vec::new(),
         delay: Duration::ZERO,
     };
+    let mut answers_chosen = false;
     let mut flags = Flags(args);
     while let Some((flag, inline)) = flags.next_flag() {
         let mut value = || flags.value(&flag, inline.clone());
         match flag.as_str() {
             "--port" => options.port = parse_port(&value()?)?,
-            "--scenario" => options.scenarios = vec![value()?.parse().map_err(|err| format!("--scenario: {err}"))?],
+            "--scenario" | "--sequence" if answers_chosen => {
+                return Err("give either --scenario or --sequence, once".into());
+            }
+            "--scenario" => {
+                options.scenarios = vec![value()?.parse().map_err(|err| format!("--scenario: {err}"))?];
+                answers_chosen = true;
+            }
             "--sequence" => {
+                answers_chosen = true;
                 let names = value()?;
                 options.scenarios = names
                     .split(',')
@@ -171,14 +182,23 @@ fn parse_serve(args: impl Iterator<Item = String>) -> Result<ServeOptions, Strin
             "--non-admin" => options.non_admins.push(parse_user("--non-admin", &value()?)?),
             "--delay-ms" => {
                 let millis = value()?;
-                let millis: u64 =
-                    millis.parse().map_err(|_| format!("--delay-ms takes whole milliseconds, not {millis:?}"))?;
-                options.delay = Duration::from_millis(millis);
+                options.delay =
+                    millis.parse().ok().map(Duration::from_millis).filter(|delay| *delay <= MAX_DELAY).ok_or_else(
+                        || format!("--delay-ms takes whole milliseconds from 0 to 600000, not {millis:?}"),
+                    )?;
             }
             other => return Err(format!("unknown flag {other:?} for serve")),
         }
     }
     Ok(options)
+}
+
+/// A flag that takes no value: `--yes=no` is an error, not a yes.
+fn switch(flag: &str, inline: Option<&str>) -> Result<bool, String> {
+    match inline {
+        None => Ok(true),
+        Some(value) => Err(format!("{flag} takes no value (found {flag}={value})")),
+    }
 }
 
 fn parse_port(port: &str) -> Result<u16, String> {
@@ -216,8 +236,8 @@ fn parse_record(args: impl Iterator<Item = String>) -> Result<RecordOptions, Str
             "--token-env" => token_env = Some(value()?),
             "--out" => out = Some(PathBuf::from(value()?)),
             "--port" => port = Some(parse_port(&value()?)?),
-            "--yes" => confirmed = true,
-            "--proxy" => proxy = true,
+            "--yes" => confirmed = switch(&flag, inline.as_deref())?,
+            "--proxy" => proxy = switch(&flag, inline.as_deref())?,
             "--token" | "--password" => {
                 return Err(format!(
                     "{flag} is not taken: a secret on the command line ends up in shell history and process \
@@ -230,6 +250,9 @@ fn parse_record(args: impl Iterator<Item = String>) -> Result<RecordOptions, Str
     let upstream = upstream.ok_or("record needs --upstream URL, such as https://SUBDOMAIN.zendesk.com")?;
     let out = out.unwrap_or_else(|| PathBuf::from(DEFAULT_RECORD_FOLDER));
     let mode = if proxy {
+        if confirmed {
+            return Err("--yes confirms the probe set; record --proxy creates only what its clients send".into());
+        }
         if email.is_some() || token_env.is_some() {
             return Err("record --proxy forwards each client's own credentials; drop --email and --token-env".into());
         }
