@@ -49,6 +49,12 @@ pub enum Rule {
     ContentType,
     /// The body is not a JSON object, or `description` is not a string (answered with 400).
     Body,
+    /// The body is larger than [`MAX_BODY_BYTES`] (answered with 413, the body unread).
+    BodyTooLarge,
+    /// A zis-contract control header ([`SCENARIO_HEADER`](crate::SCENARIO_HEADER),
+    /// [`DELAY_HEADER`](crate::DELAY_HEADER)) that names no scenario or delay: a mistake in the
+    /// test, answered with 400 in plain text. Not a rule of the live API.
+    ControlHeader,
     /// The body holds a field the contract does not have (reported, not rejected), in a request
     /// or in a response.
     UnknownField,
@@ -71,7 +77,9 @@ impl Rule {
             Self::Method => Some(405),
             Self::Credentials(_) => Some(401),
             Self::Name(_) | Self::Body => Some(400),
+            Self::BodyTooLarge => Some(413),
             Self::ContentType
+            | Self::ControlHeader
             | Self::UnknownField
             | Self::ResponseStatus
             | Self::ResponseBody
@@ -259,8 +267,35 @@ fn check_content_type(parts: &RequestParts<'_>, mismatches: &mut Vec<Mismatch>) 
     mismatches.push(Mismatch::new(Rule::ContentType, "header content-type", "application/json", found));
 }
 
+/// The largest request body the mock reads; a larger one is answered 413. The live API's limit
+/// is not documented: this one is chosen, far above any real Create Integration body.
+pub const MAX_BODY_BYTES: usize = 1024 * 1024;
+
+/// The mismatch of a body over [`MAX_BODY_BYTES`], of `length` bytes when it is known.
+pub(crate) fn body_too_large(length: Option<u64>) -> Mismatch {
+    let found = match length {
+        Some(length) => format!("{length} bytes"),
+        None => format!("more than {MAX_BODY_BYTES} bytes"),
+    };
+    Mismatch::new(Rule::BodyTooLarge, "body", format!("at most {MAX_BODY_BYTES} bytes"), found)
+}
+
+/// The mismatch of a control header that names no scenario or delay.
+pub(crate) fn control_header(name: &str, expected: &str, found: &[u8]) -> Mismatch {
+    Mismatch::new(
+        Rule::ControlHeader,
+        format!("header {name}"),
+        expected,
+        format!("{:?}", String::from_utf8_lossy(found)),
+    )
+}
+
 /// Checks the body and returns its description, if it has a string one.
 fn check_body(body: &[u8], mismatches: &mut Vec<Mismatch>) -> Option<String> {
+    if body.len() > MAX_BODY_BYTES {
+        mismatches.push(body_too_large(Some(body.len() as u64)));
+        return None;
+    }
     let value: Value = match serde_json::from_slice(body) {
         Ok(value) => value,
         Err(_) if body.iter().all(u8::is_ascii_whitespace) => {

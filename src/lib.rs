@@ -98,8 +98,8 @@ mod upstream;
 
 pub use cassette::{Cassette, CassetteError, Metadata, Overwrite};
 pub use conformance::{
-    Mismatch, Report, Rule, check_recorded_response, check_request, check_response, check_wiremock_request,
-    check_wiremock_requests,
+    MAX_BODY_BYTES, Mismatch, Report, Rule, check_recorded_response, check_request, check_response,
+    check_wiremock_request, check_wiremock_requests,
 };
 pub use contract::{
     CreateIntegrationRequest, Credentials, CredentialsError, ErrorEnvelope, ErrorItem, Integration, IntegrationName,
@@ -114,5 +114,5 @@ pub use replay::{
 pub use request::{RequestParts, percent_encode_segment};
 pub use respond::{Answer, Contract, Delivery, REGISTRY_CAPACITY, Reply};
 pub use scenario::{ContractResponder, Scenario, UnknownScenario};
-pub use server::{DELAY_HEADER, MAX_BODY_BYTES, ReceivedRequest, SCENARIO_HEADER, ZisServer, ZisServerBuilder};
+pub use server::{DELAY_HEADER, ReceivedRequest, SCENARIO_HEADER, ZisServer, ZisServerBuilder};
 pub use upstream::{Upstream, UpstreamError};

@@ -447,7 +447,7 @@ impl Secrets {
         let mut leaks = Vec::new();
         for (place, text) in found {
             for secret in &self.known {
-                if secret.is_in(&text) {
+                if secret.is_in(text) {
                     leaks.push(Leak { secret: secret.label.clone(), place: place.clone() });
                 }
             }

@@ -203,7 +203,10 @@ impl Contract {
         // Who is asking is settled before what is asked: a stranger or a non-admin learns
         // nothing about the name or body.
         let rejected = |rule: fn(&Rule) -> bool| inspection.mismatches.iter().find(|mismatch| rule(&mismatch.rule));
-        if let Some(mismatch) = rejected(|rule| matches!(rule, Rule::Path | Rule::Method | Rule::Credentials(_))) {
+        let before_credentials = |rule: &Rule| matches!(rule, Rule::Path | Rule::Method | Rule::BodyTooLarge);
+        if let Some(mismatch) =
+            rejected(before_credentials).or_else(|| rejected(|rule| matches!(rule, Rule::Credentials(_))))
+        {
             return rejection(parts, mismatch);
         }
         if let Some(credentials) = &inspection.credentials {
@@ -237,6 +240,14 @@ impl Contract {
     }
 }
 
+/// The plain 413 for a body over [`MAX_BODY_BYTES`](crate::MAX_BODY_BYTES). The connection is
+/// closed after it, since the rest of the body was not read.
+pub(crate) fn too_large() -> Reply {
+    let mut reply = Reply::text(413, format!("request body larger than {} bytes\n", crate::MAX_BODY_BYTES));
+    reply.headers.insert(http::header::CONNECTION, HeaderValue::from_static("close"));
+    reply
+}
+
 /// The answer to a request that breaks a rule the live API enforces.
 fn rejection(parts: &RequestParts<'_>, mismatch: &Mismatch) -> Reply {
     match &mismatch.rule {
@@ -254,9 +265,11 @@ fn rejection(parts: &RequestParts<'_>, mismatch: &Mismatch) -> Reply {
             reply.headers.insert(http::header::ALLOW, HeaderValue::from_static("POST"));
             reply
         }
+        Rule::BodyTooLarge => too_large(),
         Rule::Credentials(err) => Reply::error(401, code::UNAUTHORIZED, "Unauthorized", err.to_string()),
         Rule::Name(rejection) => Reply::error(400, code::BAD_REQUEST, "Bad Request", rejection.to_string()),
         Rule::Body
+        | Rule::ControlHeader
         | Rule::ContentType
         | Rule::UnknownField
         | Rule::ResponseStatus

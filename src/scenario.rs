@@ -206,10 +206,17 @@ impl std::str::FromStr for Scenario {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct UnknownScenario(pub String);
 
+impl UnknownScenario {
+    /// The names of every scenario, separated by `, `.
+    pub fn known_names(&self) -> String {
+        let names: Vec<&str> = Scenario::ALL.iter().map(|scenario| scenario.name()).collect();
+        names.join(", ")
+    }
+}
+
 impl fmt::Display for UnknownScenario {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let names: Vec<&str> = Scenario::ALL.iter().map(|scenario| scenario.name()).collect();
-        write!(f, "unknown scenario {:?}; the scenarios are: {}", self.0, names.join(", "))
+        write!(f, "unknown scenario {:?}; the scenarios are: {}", self.0, self.known_names())
     }
 }
 

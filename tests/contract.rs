@@ -189,6 +189,24 @@ async fn an_oversized_body_is_a_413_and_the_server_keeps_serving() {
 
     assert_eq!(status, 413);
     assert_eq!(after, 200);
+    let received = zis.received_requests().await;
+    assert_eq!(received.iter().map(|request| request.status).collect::<Vec<_>>(), [413, 200]);
+    assert_eq!(
+        received[0].mismatches.iter().map(ToString::to_string).collect::<Vec<_>>(),
+        [format!("body: expected at most {MAX_BODY_BYTES} bytes, found {} bytes", MAX_BODY_BYTES + 18)]
+    );
+}
+
+#[test]
+fn the_contract_alone_answers_an_oversized_body_with_413_before_anything_else() {
+    let headers = http::HeaderMap::new();
+    let body = vec![b' '; MAX_BODY_BYTES + 1];
+    let parts = zis_contract::RequestParts::new("POST", "/api/services/zis/registry/acme", &headers, &body);
+
+    let answer = zis_contract::Contract::new().respond(&parts);
+
+    assert_eq!(answer.reply.status, 413);
+    assert!(answer.mismatches.iter().any(|mismatch| mismatch.rule == zis_contract::Rule::BodyTooLarge));
 }
 
 #[tokio::test]

@@ -5,7 +5,7 @@ mod common;
 
 use common::{create, status_and_json};
 use std::time::Duration;
-use zis_contract::{DELAY_HEADER, SCENARIO_HEADER, Scenario, ZisServer};
+use zis_contract::{DELAY_HEADER, Rule, SCENARIO_HEADER, Scenario, ZisServer};
 
 /// Whether an I/O error of `kind` is among the causes of `err`.
 fn caused_by(err: &(dyn std::error::Error + 'static), kind: std::io::ErrorKind) -> bool {
@@ -153,20 +153,25 @@ async fn a_header_picks_a_fault_and_a_delay_for_one_request() {
 }
 
 #[tokio::test]
-async fn a_header_naming_no_scenario_is_a_400_listing_the_scenarios() {
-    let zis = ZisServer::start().await;
+async fn a_header_naming_no_scenario_is_a_400_listing_the_scenarios_and_fails_verification() {
+    let zis = ZisServer::builder().verify_on_drop(false).start().await;
 
     let unknown = create(&zis.uri(), "acme").header(SCENARIO_HEADER, "teapot").send().await.unwrap();
     let bad_delay = create(&zis.uri(), "acme").header(DELAY_HEADER, "soon").send().await.unwrap();
 
     assert_eq!(unknown.status(), 400);
     assert!(
-        unknown
-            .text()
-            .await
-            .unwrap()
-            .starts_with("x-zis-contract-scenario: unknown scenario \"teapot\"; the scenarios are:")
+        unknown.text().await.unwrap().starts_with(
+            "header x-zis-contract-scenario: expected a scenario name (contract, created, bad_request,"
+        )
     );
     assert_eq!(bad_delay.status(), 400);
-    assert!(bad_delay.text().await.unwrap().contains("expected whole milliseconds from 0 to 600000, found \"soon\""));
+    assert_eq!(
+        bad_delay.text().await.unwrap(),
+        "header x-zis-contract-delay-ms: expected whole milliseconds from 0 to 600000, found \"soon\"\n"
+    );
+    let received = zis.received_requests().await;
+    assert_eq!(received.iter().map(|request| request.status).collect::<Vec<_>>(), [400, 400]);
+    assert!(received.iter().all(|request| request.mismatches[0].rule == Rule::ControlHeader));
+    assert!(zis.check().await.is_err(), "a mistaken control header fails the test");
 }

@@ -2,8 +2,8 @@
 //! scenario in force) and delivers the reply, faults included.
 
 use super::journal::{Journal, ReceivedRequest};
-use crate::conformance;
-use crate::respond::{Contract, Delivery, Reply};
+use crate::conformance::{self, MAX_BODY_BYTES, Mismatch};
+use crate::respond::{self, Contract, Delivery, Reply};
 use crate::{RequestParts, Scenario};
 use bytes::Bytes;
 use http_body_util::{BodyExt, Limited};
@@ -29,9 +29,6 @@ pub const SCENARIO_HEADER: &str = "x-zis-contract-scenario";
 /// The request header that delays the answer to one request by a number of milliseconds before
 /// the first byte (`x-zis-contract-delay-ms: 1500`).
 pub const DELAY_HEADER: &str = "x-zis-contract-delay-ms";
-
-/// The largest request body the server reads; a larger one is answered 413.
-pub const MAX_BODY_BYTES: usize = 1024 * 1024;
 
 /// The longest delay the delay header may ask for, so that a typo cannot hang a suite.
 const MAX_HEADER_DELAY: Duration = Duration::from_secs(600);
@@ -78,6 +75,13 @@ impl Plan {
 pub(crate) trait Handler: Send + Sync + 'static {
     /// The reply to `parts`.
     fn reply(&self, parts: RequestParts<'_>) -> impl std::future::Future<Output = Reply> + Send;
+
+    /// The reply to a request whose body is over [`MAX_BODY_BYTES`] (`parts.body` is empty: the
+    /// body was not read), of `declared` bytes when its `content-length` says so.
+    fn too_large(&self, parts: RequestParts<'_>, declared: Option<u64>) -> Reply {
+        let _ = (parts, declared);
+        respond::too_large()
+    }
 }
 
 impl Handler for Shared {
@@ -85,7 +89,11 @@ impl Handler for Shared {
         let (scenario, delay) = match per_request_choice(&parts) {
             Ok(Some(choice)) => choice,
             Ok(None) => (self.plan.next(), self.delay),
-            Err(message) => return Reply::text(400, message),
+            Err(mismatch) => {
+                let reply = Reply::text(400, format!("{mismatch}\n"));
+                self.remember(&parts, &reply, vec![mismatch]);
+                return reply;
+            }
         };
         let (mut reply, mismatches) = match scenario.reply() {
             None => {
@@ -96,6 +104,20 @@ impl Handler for Shared {
             Some(reply) => (reply, Vec::new()),
         };
         reply.delay = delay.max(reply.delay);
+        self.remember(&parts, &reply, mismatches);
+        reply
+    }
+
+    fn too_large(&self, parts: RequestParts<'_>, declared: Option<u64>) -> Reply {
+        let reply = respond::too_large();
+        self.remember(&parts, &reply, vec![conformance::body_too_large(declared)]);
+        reply
+    }
+}
+
+impl Shared {
+    /// Journals one request with its reply, when the server keeps a journal.
+    fn remember(&self, parts: &RequestParts<'_>, reply: &Reply, mismatches: Vec<Mismatch>) {
         if let Some(journal) = &self.journal {
             journal.push(ReceivedRequest {
                 method: parts.method.to_owned(),
@@ -106,7 +128,6 @@ impl Handler for Shared {
                 mismatches,
             });
         }
-        reply
     }
 }
 
@@ -175,16 +196,19 @@ async fn handle<H: Handler>(
     let (head, body) = request.into_parts();
     let declared_length =
         head.headers.get(http::header::CONTENT_LENGTH).and_then(|value| value.to_str().ok()?.parse::<u64>().ok());
+    let path = head.uri.path_and_query().map_or("/", |path| path.as_str());
+    let unread = || RequestParts::new(head.method.as_str(), path, &head.headers, b"");
     if declared_length.is_some_and(|length| length > MAX_BODY_BYTES as u64) {
-        return Ok(too_large());
+        return Ok(response(handler.too_large(unread(), declared_length)));
     }
     let body = match Limited::new(body, MAX_BODY_BYTES).collect().await {
         Ok(collected) => collected.to_bytes(),
-        Err(err) if err.is::<http_body_util::LengthLimitError>() => return Ok(too_large()),
+        Err(err) if err.is::<http_body_util::LengthLimitError>() => {
+            return Ok(response(handler.too_large(unread(), declared_length)));
+        }
         // The client went away while sending the body: nobody is left to answer.
         Err(_) => return Err(ResetOnPurpose),
     };
-    let path = head.uri.path_and_query().map_or("/", |path| path.as_str());
     let reply = handler.reply(RequestParts::new(head.method.as_str(), path, &head.headers, &body)).await;
     if !reply.delay.is_zero() {
         tokio::time::sleep(reply.delay).await;
@@ -198,7 +222,7 @@ async fn handle<H: Handler>(
 
 /// The scenario and delay the request's own headers ask for, if they ask; or why they cannot be
 /// had.
-fn per_request_choice(parts: &RequestParts<'_>) -> Result<Option<(Scenario, Duration)>, String> {
+fn per_request_choice(parts: &RequestParts<'_>) -> Result<Option<(Scenario, Duration)>, Mismatch> {
     let scenario = parts.header(SCENARIO_HEADER);
     let delay = parts.header(DELAY_HEADER);
     if scenario.is_none() && delay.is_none() {
@@ -206,10 +230,10 @@ fn per_request_choice(parts: &RequestParts<'_>) -> Result<Option<(Scenario, Dura
     }
     let scenario = match scenario {
         None => Scenario::Contract,
-        Some(name) => String::from_utf8_lossy(name)
-            .trim()
-            .parse::<Scenario>()
-            .map_err(|err| format!("{SCENARIO_HEADER}: {err}\n"))?,
+        Some(name) => String::from_utf8_lossy(name).trim().parse::<Scenario>().map_err(|err| {
+            let expected = format!("a scenario name ({})", err.known_names());
+            conformance::control_header(SCENARIO_HEADER, &expected, name)
+        })?,
     };
     let delay = match delay {
         None => Duration::ZERO,
@@ -219,21 +243,9 @@ fn per_request_choice(parts: &RequestParts<'_>) -> Result<Option<(Scenario, Dura
             .ok()
             .map(Duration::from_millis)
             .filter(|delay| *delay <= MAX_HEADER_DELAY)
-            .ok_or_else(|| {
-                format!(
-                    "{DELAY_HEADER}: expected whole milliseconds from 0 to 600000, found {:?}\n",
-                    String::from_utf8_lossy(millis)
-                )
-            })?,
+            .ok_or_else(|| conformance::control_header(DELAY_HEADER, "whole milliseconds from 0 to 600000", millis))?,
     };
     Ok(Some((scenario, delay)))
-}
-
-fn too_large() -> Response<ReplyBody> {
-    let mut reply = Reply::text(413, format!("request body larger than {MAX_BODY_BYTES} bytes\n"));
-    // The rest of the body was not read, so the connection cannot carry another request.
-    reply.headers.insert(http::header::CONNECTION, http::HeaderValue::from_static("close"));
-    response(reply)
 }
 
 fn response(reply: Reply) -> Response<ReplyBody> {
