@@ -96,7 +96,10 @@ async fn missing_or_malformed_credentials_are_a_401_with_code_1001() {
         (Some(format!("Basic {}", b64(&[0xff, 0xfe, b':', b'x'])).into_bytes()), "not valid UTF-8"),
         (Some(b"Basic \xff\xfe".to_vec()), "not valid UTF-8"),
         (Some(b"Bearer abc".to_vec()), "scheme is \"Bearer\""),
-        (Some(b"".to_vec()), "scheme is \"\""),
+        (Some(b"".to_vec()), "the Authorization header is not \"Basic <base64 of email:password"),
+        (Some(b"my-very-secret-api-token".to_vec()), "the Authorization header is not \"Basic <base64"),
+        (Some(b"Basic".to_vec()), "says \"Basic\" and nothing after it"),
+        (Some(b"Basic    ".to_vec()), "says \"Basic\" and nothing after it"),
     ];
     for (header, reason) in cases {
         let mut request = create_with(&zis.uri(), "acme", "application/json");
@@ -110,6 +113,7 @@ async fn missing_or_malformed_credentials_are_a_401_with_code_1001() {
         let (code, detail) = code_and_detail(&body);
         assert_eq!(code, "1001", "{reason}");
         assert!(detail.contains(reason), "{reason}: {detail}");
+        assert!(!detail.contains("my-very"), "a bare secret is never echoed: {detail}");
     }
 }
 

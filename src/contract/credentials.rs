@@ -65,14 +65,28 @@ impl Credentials {
 
     /// Parses the raw value of an `Authorization` header: `Basic base64(user:secret)`.
     pub fn from_authorization(value: &[u8]) -> Result<Self, CredentialsError> {
-        let value = std::str::from_utf8(value).map_err(|_| CredentialsError::NotUtf8)?;
-        let (scheme, encoded) = value.trim().split_once(' ').unwrap_or((value.trim(), ""));
+        let value = std::str::from_utf8(value).map_err(|_| CredentialsError::NotUtf8)?.trim();
+        // A value without a scheme may be a bare secret: it is never echoed back.
+        let (scheme, encoded) = match value.split_once(' ') {
+            Some(parts) => parts,
+            None if value.eq_ignore_ascii_case("basic") => return Err(CredentialsError::NoCredentials),
+            None => return Err(CredentialsError::NoScheme),
+        };
         if !scheme.eq_ignore_ascii_case("basic") {
-            return Err(CredentialsError::UnknownScheme(truncate(scheme, 20)));
+            let looks_like_a_scheme =
+                scheme.len() <= 20 && scheme.bytes().all(|byte| byte.is_ascii_alphabetic() || byte == b'-');
+            return Err(if looks_like_a_scheme {
+                CredentialsError::UnknownScheme(scheme.to_owned())
+            } else {
+                CredentialsError::NoScheme
+            });
         }
-        let decoded = base64::engine::general_purpose::STANDARD
-            .decode(encoded.trim())
-            .map_err(|_| CredentialsError::NotBase64)?;
+        let encoded = encoded.trim();
+        if encoded.is_empty() {
+            return Err(CredentialsError::NoCredentials);
+        }
+        let decoded =
+            base64::engine::general_purpose::STANDARD.decode(encoded).map_err(|_| CredentialsError::NotBase64)?;
         let user_pass = String::from_utf8(decoded).map_err(|_| CredentialsError::NotUtf8)?;
         Self::parse_user_pass(&user_pass)
     }
@@ -129,10 +143,6 @@ impl fmt::Debug for Credentials {
     }
 }
 
-fn truncate(text: &str, max_chars: usize) -> String {
-    text.chars().take(max_chars).collect()
-}
-
 /// Why an `Authorization` header holds no usable credentials. Each is a 401 with code 1001.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum CredentialsError {
@@ -140,8 +150,13 @@ pub enum CredentialsError {
     Missing,
     /// The header, or its decoded value, is not UTF-8.
     NotUtf8,
-    /// The scheme is not `Basic` (the first characters of the scheme are kept).
+    /// The header has no `SCHEME credentials` form (its value is never echoed: it may be a bare
+    /// secret).
+    NoScheme,
+    /// The scheme is not `Basic`, such as `Bearer`.
     UnknownScheme(String),
+    /// `Basic` with nothing after it.
+    NoCredentials,
     /// What follows `Basic` is not base64.
     NotBase64,
     /// The decoded value has no `:` between user and secret.
@@ -161,7 +176,11 @@ impl fmt::Display for CredentialsError {
                 f.write_str("no Authorization header; send basic auth (email:password or email/token:api_token)")
             }
             Self::NotUtf8 => f.write_str("the Authorization header is not valid UTF-8"),
+            Self::NoScheme => f.write_str(
+                "the Authorization header is not \"Basic <base64 of email:password or email/token:api_token>\"",
+            ),
             Self::UnknownScheme(scheme) => write!(f, "the Authorization scheme is {scheme:?}; expected \"Basic\""),
+            Self::NoCredentials => f.write_str("the Authorization header says \"Basic\" and nothing after it"),
             Self::NotBase64 => f.write_str("the Basic credentials are not valid base64"),
             Self::NoColon => f.write_str("the Basic credentials have no ':' between user and secret"),
             Self::EmptyEmail => f.write_str("the Basic credentials have an empty email"),
