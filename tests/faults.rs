@@ -158,6 +158,7 @@ async fn a_header_naming_no_scenario_is_a_400_listing_the_scenarios_and_fails_ve
 
     let unknown = create(&zis.uri(), "acme").header(SCENARIO_HEADER, "teapot").send().await.unwrap();
     let bad_delay = create(&zis.uri(), "acme").header(DELAY_HEADER, "soon").send().await.unwrap();
+    let too_long = create(&zis.uri(), "acme").header(DELAY_HEADER, "600001").send().await.unwrap();
 
     assert_eq!(unknown.status(), 400);
     assert!(
@@ -172,8 +173,9 @@ async fn a_header_naming_no_scenario_is_a_400_listing_the_scenarios_and_fails_ve
         bad_delay.text().await.unwrap(),
         "header x-zis-contract-delay-ms: expected whole milliseconds from 0 to 600000, found \"soon\"\n"
     );
+    assert_eq!(too_long.status(), 400, "a delay over ten minutes is refused, not waited for");
     let received = zis.received_requests().await;
-    assert_eq!(received.iter().map(|request| request.status).collect::<Vec<_>>(), [400, 400]);
+    assert_eq!(received.iter().map(|request| request.status).collect::<Vec<_>>(), [400, 400, 400]);
     assert!(received.iter().all(|request| request.mismatches[0].rule == Rule::ControlHeader));
     assert!(zis.check().await.is_err(), "a mistaken control header fails the test");
 }
