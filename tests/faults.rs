@@ -161,9 +161,11 @@ async fn a_header_naming_no_scenario_is_a_400_listing_the_scenarios_and_fails_ve
 
     assert_eq!(unknown.status(), 400);
     assert!(
-        unknown.text().await.unwrap().starts_with(
-            "header x-zis-contract-scenario: expected a scenario name (contract, created, bad_request,"
-        )
+        unknown
+            .text()
+            .await
+            .unwrap()
+            .starts_with("header x-zis-contract-scenario: expected a scenario name (contract, created, bad_request,")
     );
     assert_eq!(bad_delay.status(), 400);
     assert_eq!(

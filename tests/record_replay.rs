@@ -561,3 +561,68 @@ fn the_upstream_host_naming_the_subdomain_is_redacted_wherever_it_appears() {
     let leaks = secrets.leaks(&serde_json::to_value(&interaction).unwrap());
     assert_eq!(leaks[0].to_string(), "the upstream host (the account's subdomain) at response.body.url");
 }
+
+/// Sends `POST {raw_path}` to `address` byte for byte (no client re-encodes it): the status and
+/// the body.
+async fn post_raw(address: std::net::SocketAddr, raw_path: &str) -> (u16, String) {
+    use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
+    let authorization = base64::engine::general_purpose::STANDARD.encode(format!("{EMAIL}/token:{TOKEN}"));
+    let body = r#"{"description":"example integration"}"#;
+    let request = format!(
+        "POST {raw_path} HTTP/1.1\r\nhost: {address}\r\nauthorization: Basic {authorization}\r\n\
+         content-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
+        body.len()
+    );
+    let mut stream = tokio::net::TcpStream::connect(address).await.unwrap();
+    stream.write_all(request.as_bytes()).await.unwrap();
+    let mut answer = Vec::new();
+    stream.read_to_end(&mut answer).await.unwrap();
+    let answer = String::from_utf8_lossy(&answer).into_owned();
+    let status = answer.split(' ').nth(1).and_then(|status| status.parse().ok()).unwrap_or(0);
+    let body = answer.split_once("\r\n\r\n").map_or(String::new(), |(_, body)| body.to_owned());
+    (status, body)
+}
+
+#[tokio::test]
+async fn a_path_recorded_as_sent_replays_for_the_same_request() {
+    // Arrange: record a create whose path holds `{`, `|` and `"` raw, an escaped space, an
+    // escaped non-ASCII letter and an escaped `/`, exactly as the client sent it.
+    let folder = tempfile::tempdir().unwrap();
+    let path = folder.path().join("odd_path.json");
+    let raw_path = r#"/api/services/zis/registry/a{b}|c"d%20e%C3%A9%2Ff"#;
+    // The stand-in answers the invalid name 400, as asked; that is no failure of this test.
+    let upstream = ZisServer::builder().user(&format!("{EMAIL}/token"), TOKEN).verify_on_drop(false).start().await;
+    let recording = start(&path, RecordMode::Once, &upstream.uri()).await;
+    let (recorded_status, _) = post_raw(recording.address(), raw_path).await;
+    recording.verify().await;
+    drop(recording);
+    let stored = Cassette::load(&path).unwrap().interactions[0].request.path.clone();
+
+    // Act: the same bytes again, to the replay.
+    let replay = Cassette::open(&path).verify_on_drop(false).start().await.unwrap();
+    let (replayed_status, body) = post_raw(replay.address(), raw_path).await;
+
+    // Assert
+    assert_eq!(stored, raw_path, "recording stores the path as sent");
+    assert_ne!(replayed_status, NO_MATCH_STATUS, "{body}");
+    assert_eq!(replayed_status, recorded_status);
+    replay.verify().await;
+}
+
+#[tokio::test]
+async fn a_path_written_unescaped_in_a_cassette_matches_the_escaped_request() {
+    // Arrange: a hand-written cassette whose path holds a space, `{`, `|`, `"`, a non-ASCII
+    // letter and `%2F`, none of them escaped but the last.
+    let folder = tempfile::tempdir().unwrap();
+    let path = folder.path().join("creates.json");
+    let name = r#"a{b}|c"d eé%2Ff"#;
+    cassette_with_create(&path, name, "from the cassette");
+    let server = Cassette::open(&path).verify_on_drop(false).start().await.unwrap();
+
+    // Act: reqwest escapes what needs escaping, as any client does.
+    let (status, body) = create(&server.uri(), name, TOKEN).await;
+
+    // Assert
+    assert_eq!((status, &body["description"]), (200, &json!("from the cassette")), "{body}");
+    server.verify().await;
+}
