@@ -5,8 +5,8 @@ use base64::Engine as _;
 use serde_json::{Value, json};
 use std::path::Path;
 use zis_contract::{
-    Cassette, CassetteServer, Matching, NO_MATCH_STATUS, Overwrite, RecordMode, Redactions, ReplayError,
-    SCENARIO_HEADER, Secrets, SourceKind, ZisServer,
+    Cassette, CassetteServer, MAX_KEPT_FAILURES, Matching, NO_MATCH_STATUS, Overwrite, RecordMode, Redactions,
+    ReplayError, SCENARIO_HEADER, Secrets, SourceKind, ZisServer,
 };
 
 const EMAIL: &str = "admin@example.com";
@@ -625,4 +625,37 @@ async fn a_path_written_unescaped_in_a_cassette_matches_the_escaped_request() {
     // Assert
     assert_eq!((status, &body["description"]), (200, &json!("from the cassette")), "{body}");
     server.verify().await;
+}
+
+#[tokio::test]
+async fn a_replay_server_keeps_no_copy_of_the_requests_it_served() {
+    // Arrange
+    let folder = tempfile::tempdir().unwrap();
+    let path = folder.path().join("creates.json");
+    cassette_with_create(&path, "acme_sync", "from the cassette");
+    let server = Cassette::open(&path).verify_on_drop(false).start().await.unwrap();
+    let client = reqwest::Client::new();
+    let large = json!({ "description": "x".repeat(20_000) });
+    let (matched, missed) = (50, MAX_KEPT_FAILURES + 30);
+
+    // Act: 20 KB posts, answered and missed (bounded in count).
+    for index in 0..matched + missed {
+        let name = if index < matched { "acme_sync".to_owned() } else { format!("acme_missing_{index}") };
+        let status = client
+            .post(format!("{}/api/services/zis/registry/{name}", server.uri()))
+            .json(&large)
+            .send()
+            .await
+            .unwrap()
+            .status()
+            .as_u16();
+        assert_eq!(status, if index < matched { 200 } else { NO_MATCH_STATUS });
+    }
+
+    // Assert
+    assert_eq!(server.retained_requests().await, 0, "no request journal");
+    let report = server.check().await.unwrap_err();
+    assert_eq!(report.failures().len(), MAX_KEPT_FAILURES, "the first near misses are kept");
+    assert_eq!(report.omitted(), 30, "the rest are counted");
+    assert!(report.to_string().ends_with("… and 30 more failures, printed when they happened but not kept\n"));
 }
