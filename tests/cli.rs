@@ -274,6 +274,40 @@ fn drift_exits_0_without_drift_1_with_and_2_when_unreadable() {
 }
 
 #[test]
+fn replay_and_drift_refuse_a_status_http_cannot_carry() {
+    // Arrange: a fixture answering status 1000, which wiremock cannot send.
+    let folder = tempfile::tempdir().unwrap();
+    let path = folder.path().join("impossible.json");
+    let mut fixture = serde_json::to_value(zis_contract::fixtures::get("conflict").unwrap()).unwrap();
+    fixture["response"]["status"] = json!(1000);
+    std::fs::write(&path, serde_json::to_string_pretty(&fixture).unwrap()).unwrap();
+
+    // Act: a replay that starts serving prints its URL first; one that refuses exits.
+    let mut child = zis_contract(&["replay", path.to_str().unwrap(), "--port", "0"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut url = String::new();
+    BufReader::new(child.stdout.take().unwrap()).read_line(&mut url).unwrap();
+    if !url.is_empty() {
+        let _ = child.kill();
+        let _ = child.wait();
+        panic!("replay started serving at {} instead of refusing the file", url.trim());
+    }
+    let replay = child.wait_with_output().unwrap();
+    let drift = run(&["drift", path.to_str().unwrap()]);
+
+    // Assert
+    for (command, output) in [("replay", &replay), ("drift", &drift)] {
+        let stderr = text(&output.stderr);
+        assert_eq!(output.status.code(), Some(2), "{command}: {stderr}");
+        assert!(stderr.starts_with(&format!("zis-contract: {}:", path.display())), "{command}: {stderr}");
+        assert!(stderr.contains("expected an HTTP status from 100 to 999"), "{command}: {stderr}");
+    }
+}
+
+#[test]
 fn usage_errors_exit_2() {
     for args in [&["drift"][..], &["replay", "a", "b"], &["record", "--proxy"], &["replay", "x", "--frobnicate"]] {
         let output = run(args);
