@@ -286,7 +286,7 @@ pub enum CassetteError {
         /// What is wrong there.
         message: String,
     },
-    /// A folder holds no interaction file.
+    /// A folder holds no interactions: no interaction file, and no cassette holding any.
     Empty {
         /// The folder.
         file: PathBuf,
@@ -321,7 +321,13 @@ impl fmt::Display for CassetteError {
                 let message = message.split(" at line ").next().unwrap_or(message);
                 write!(f, "{}:{line}:{column}: not a cassette or interaction: {message}", file.display())
             }
-            Self::Empty { file } => write!(f, "{} holds no *.json interaction or cassette files", file.display()),
+            Self::Empty { file } => {
+                write!(
+                    f,
+                    "{} holds no interactions (no *.json interaction file, nor a cassette with any)",
+                    file.display()
+                )
+            }
             Self::Exists { file } => write!(
                 f,
                 "{} exists; refusing to overwrite it (re-record with ZIS_CONTRACT_RECORD=all, or remove it first)",

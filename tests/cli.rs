@@ -308,6 +308,45 @@ fn replay_and_drift_refuse_a_status_http_cannot_carry() {
 }
 
 #[test]
+fn drift_counts_a_new_status_as_drift() {
+    // Arrange: a 422, which the contract never answers with.
+    let folder = tempfile::tempdir().unwrap();
+    let mut unprocessable = zis_contract::fixtures::get("bad_request").unwrap().clone();
+    unprocessable.response.status = 422;
+    std::fs::write(folder.path().join("new.json"), serde_json::to_string_pretty(&unprocessable).unwrap()).unwrap();
+
+    // Act
+    let output = run(&["drift", folder.path().to_str().unwrap()]);
+
+    // Assert
+    assert_eq!(output.status.code(), Some(1), "{}", text(&output.stdout));
+    assert_eq!(
+        text(&output.stdout),
+        "status 422 (1 response: bad_request): drift: a new status, which the contract has no canonical shape for\n"
+    );
+}
+
+#[test]
+fn drift_of_nothing_is_an_error() {
+    // Arrange: an empty folder, a cassette without interactions, and a folder holding only it.
+    let (empty, holding_empty) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let cassette = holding_empty.path().join("empty.json");
+    zis_contract::Cassette::new("nothing yet")
+        .save(&cassette, zis_contract::Overwrite::Never, &Default::default())
+        .unwrap();
+
+    // Act and assert
+    for path in [empty.path(), cassette.as_path(), holding_empty.path()] {
+        let output = run(&["drift", path.to_str().unwrap()]);
+        let stderr = text(&output.stderr);
+        assert_eq!(output.status.code(), Some(2), "{}: {stderr}", path.display());
+        assert!(stderr.starts_with(&format!("zis-contract: {} holds no interactions", path.display())), "{stderr}");
+        assert!(stderr.trim_end().ends_with("nothing to compare"), "{stderr}");
+        assert!(output.stdout.is_empty(), "{}", text(&output.stdout));
+    }
+}
+
+#[test]
 fn usage_errors_exit_2() {
     for args in [&["drift"][..], &["replay", "a", "b"], &["record", "--proxy"], &["replay", "x", "--frobnicate"]] {
         let output = run(args);

@@ -58,8 +58,9 @@ replay  Serves a cassette, or a folder of fixture files, on 127.0.0.1: each requ
   --port N              port to listen on (default 4747; 0 lets the OS pick)
 
 drift   Compares the body shapes of the responses in a cassette or fixture folder with the
-        contract's canonical shapes and prints the fields added, removed or retyped per status.
-        Exit code 1 on drift, 0 without, 2 when PATH cannot be read.";
+        contract's canonical shapes and prints the fields added, removed or retyped per status;
+        a status the contract has no canonical shape for is drift too. Exit code 1 on drift,
+        0 without, 2 when PATH cannot be read or holds no interactions.";
 
 /// The folder `record` writes to when `--out` is not given.
 pub const DEFAULT_RECORD_FOLDER: &str = "fixtures/recorded";
