@@ -562,6 +562,34 @@ fn the_upstream_host_naming_the_subdomain_is_redacted_wherever_it_appears() {
     assert_eq!(leaks[0].to_string(), "the upstream host (the account's subdomain) at response.body.url");
 }
 
+#[test]
+fn an_upstream_given_with_a_port_is_redacted_with_and_without_it() {
+    // Arrange: the account's host, with the port in the upstream URL, in a header with the port
+    // and in the body without.
+    let upstream: zis_contract::Upstream = "https://acme.zendesk.com:443".parse().unwrap();
+    let mut interaction = zis_contract::fixtures::get("created").unwrap().clone();
+    interaction.response.headers.insert("location".into(), "https://acme.zendesk.com:443/api/x".into());
+    interaction.response.body = zis_contract::Body::Json(json!({ "url": "https://acme.zendesk.com/api/x" }));
+    let mut secrets = Secrets::new();
+    secrets.add_upstream(&upstream);
+
+    // Act
+    let redacted = Redactions::default().redact(&interaction, &mut secrets);
+
+    // Assert
+    assert_eq!(upstream.subdomain(), Some("acme"));
+    assert_eq!(upstream.redacted(), "https://<subdomain>.zendesk.com");
+    assert_eq!(redacted.response.headers["location"], "https://<subdomain>.zendesk.com/api/x");
+    assert_eq!(
+        redacted.response.body,
+        zis_contract::Body::Json(json!({ "url": "https://<subdomain>.zendesk.com/api/x" }))
+    );
+    let leaks = secrets.leaks(&serde_json::to_value(&interaction).unwrap());
+    let places: std::collections::BTreeSet<String> =
+        leaks.iter().map(|leak| leak.to_string().rsplit(" at ").next().unwrap().to_owned()).collect();
+    assert_eq!(places, ["response.body.url".to_owned(), "response.headers.location".to_owned()].into());
+}
+
 /// Sends `POST {raw_path}` to `address` byte for byte (no client re-encodes it): the status and
 /// the body.
 async fn post_raw(address: std::net::SocketAddr, raw_path: &str) -> (u16, String) {
