@@ -207,6 +207,50 @@ async fn record_proxy_forwards_any_client_and_writes_each_interaction() {
 }
 
 #[tokio::test]
+async fn record_proxy_redacts_the_headers_and_fields_given_on_the_command_line() {
+    // Arrange
+    let upstream = stand_in().await;
+    let folder = tempfile::tempdir().unwrap();
+    let out = folder.path().join("proxied");
+    let uri = upstream.uri();
+    let mut args = vec!["record", "--upstream", &uri, "--proxy", "--port", "0", "--out", out.to_str().unwrap()];
+    args.extend(["--redact-header", "X-Api-Key", "--redact-json", "zendesk_oauth_client.identifier"]);
+    let proxy = Running::start(&args);
+
+    // Act
+    let response = reqwest::Client::new()
+        .post(format!("{}/api/services/zis/registry/acme_sync", proxy.url))
+        .basic_auth(format!("{EMAIL}/token"), Some(TOKEN))
+        .header("x-api-key", "key-4f1d9c2e7a")
+        .header("x-tenant", "blue")
+        .json(&json!({ "description": "through the proxy" }))
+        .send()
+        .await
+        .unwrap();
+
+    // Assert: the client sees the live answer; the file holds neither value.
+    let body: Value = response.json().await.unwrap();
+    assert_eq!(body["zendesk_oauth_client"]["identifier"], "zis_acme_sync");
+    let written = std::fs::read_to_string(out.join("post_acme_sync_200.json")).unwrap();
+    let recorded: Interaction = serde_json::from_str(&written).unwrap();
+    assert_eq!(recorded.request.headers["x-api-key"], "<redacted>");
+    assert_eq!(recorded.request.headers["x-tenant"], "blue", "other headers are kept");
+    assert_eq!(recorded.response.body.json().unwrap()["zendesk_oauth_client"]["identifier"], "<redacted>");
+    assert!(!written.contains("key-4f1d9c2e7a") && !written.contains("zis_acme_sync"), "{written}");
+}
+
+#[test]
+fn record_refuses_a_redaction_that_is_no_header_name_or_json_path() {
+    for (flag, value) in [("--redact-header", "x api key"), ("--redact-json", ""), ("--redact-json", "a..b")] {
+        let output = run(&["record", "--upstream", "http://127.0.0.1:9", "--proxy", flag, value]);
+
+        let stderr = text(&output.stderr);
+        assert_eq!(output.status.code(), Some(2), "{flag} {value:?}: {stderr}");
+        assert!(stderr.starts_with(&format!("zis-contract: {flag} takes a")), "{stderr}");
+    }
+}
+
+#[tokio::test]
 async fn replay_serves_a_folder_of_fixture_files() {
     // Arrange
     let replay = Running::start(&["replay", concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures"), "--port", "0"]);
