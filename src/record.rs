@@ -24,6 +24,12 @@ use std::time::Duration;
 /// How long one forwarded request may take, so that a hung upstream cannot hang a recording.
 const UPSTREAM_TIMEOUT: Duration = Duration::from_secs(60);
 
+/// Response headers that describe when the answer was sent rather than the answer: not recorded,
+/// so that a replay sends its own (the replay server adds a fresh `date`) and recording the
+/// same exchange again writes the same file. Only `date` is that plainly; identifiers such as
+/// `x-request-id` are kept, as the upstream sent them.
+const PER_SENDING_HEADERS: [&str; 1] = ["date"];
+
 /// The prefix of the throwaway integration names the probe set creates.
 pub const PROBE_PREFIX: &str = "zis_contract_probe_";
 
@@ -129,7 +135,8 @@ impl UpstreamClient {
             .await
             .map_err(failed)?;
         let status = response.status().as_u16();
-        let headers = crate::replay::recorded_headers(response.headers());
+        let mut headers = crate::replay::recorded_headers(response.headers());
+        headers.retain(|name, _| !PER_SENDING_HEADERS.contains(&name.as_str()));
         let body = response.bytes().await.map_err(failed)?;
         Ok(RecordedResponse { body: Body::from_bytes(&body), headers, status })
     }

@@ -213,6 +213,40 @@ async fn mode_once_records_a_missing_cassette_then_replays_it() {
 }
 
 #[tokio::test]
+async fn recordings_leave_out_the_date_the_upstream_sent_and_replay_sends_a_fresh_one() {
+    // Arrange: the stand-in (like any HTTP server) dates its answers.
+    let folder = tempfile::tempdir().unwrap();
+    let path = folder.path().join("creates.json");
+    let upstream = stand_in().await;
+    let recording = start(&path, RecordMode::Once, &upstream.uri()).await;
+
+    // Act
+    let live = reqwest::Client::new()
+        .post(format!("{}/api/services/zis/registry/acme_sync", recording.uri()))
+        .basic_auth(format!("{EMAIL}/token"), Some(TOKEN))
+        .json(&json!({ "description": "example integration" }))
+        .send()
+        .await
+        .unwrap();
+    recording.verify().await;
+    drop(recording);
+    let replay = start(&path, RecordMode::None, &upstream.uri()).await;
+    let replayed = reqwest::Client::new()
+        .post(format!("{}/api/services/zis/registry/acme_sync", replay.uri()))
+        .send()
+        .await
+        .unwrap();
+
+    // Assert
+    assert!(live.headers().contains_key("date"), "the upstream sent a date");
+    let recorded = &Cassette::load(&path).unwrap().interactions[0].response;
+    assert_eq!(recorded.headers.keys().collect::<Vec<_>>(), ["content-type"], "no date on disk");
+    assert_eq!(replayed.status(), 200);
+    assert_eq!(replayed.headers().get_all("date").iter().count(), 1, "the replay server's own");
+    replay.verify().await;
+}
+
+#[tokio::test]
 async fn mode_new_episodes_replays_what_matches_and_appends_the_rest() {
     // Arrange
     let folder = tempfile::tempdir().unwrap();
