@@ -122,6 +122,25 @@ fn a_write_that_would_leak_changes_nothing_on_disk() {
 }
 
 #[test]
+fn text_that_would_leak_never_reaches_the_disk_not_even_a_temporary_file() {
+    // Arrange: a cassette holding a known token, for a folder that does not exist yet (writing
+    // anything, a temporary file included, would create it).
+    let folder = tempfile::tempdir().unwrap();
+    let nested = folder.path().join("not/yet");
+    let mut secrets = Secrets::new();
+    secrets.add_credentials(&Credentials::api_token("admin@example.com", "tok-9f8e7d6c5b4a"));
+    let mut leaking = example_cassette();
+    leaking.interactions[0].response.headers.insert("x-echo".into(), "tok-9f8e7d6c5b4a".into());
+
+    // Act
+    let refused = leaking.save(nested.join("creates.json"), Overwrite::Never, &secrets).unwrap_err();
+
+    // Assert
+    assert!(matches!(refused, CassetteError::Leak { .. }), "{refused:?}");
+    assert!(files_in(folder.path()).is_empty(), "the disk was touched: {:?}", files_in(folder.path()));
+}
+
+#[test]
 fn the_leak_check_finds_credentials_in_base64() {
     // Arrange
     let folder = tempfile::tempdir().unwrap();
