@@ -9,7 +9,7 @@ use crate::cassette::{self, Cassette, CassetteError, Overwrite};
 use crate::contract::Credentials;
 use crate::interaction::{Body, Interaction, RecordedRequest, RecordedResponse, Source, SourceKind};
 use crate::redact::{Redactions, Secrets};
-use crate::replay::{Failures, Playback, is_transport_header, received_request, reply_of};
+use crate::replay::{Failures, Playback, is_transport_header, received_request};
 use crate::respond::Reply;
 use crate::server::{Background, Handler};
 use crate::upstream::Upstream;
@@ -351,7 +351,7 @@ impl Handler for Proxy {
         if let Some(playback) = &self.playback {
             let mut playback = playback.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
             if let Ok(response) = playback.answer(&request) {
-                return reply_of(response);
+                return Reply::from(response);
             }
         }
         let response = match self.client.send(&parts).await {
@@ -362,7 +362,7 @@ impl Handler for Proxy {
                 return Reply::text(502, message + "\n");
             }
         };
-        let reply = reply_of(&response);
+        let reply = Reply::from(&response);
         let interaction = Interaction {
             name: name_of(&request, response.status),
             request,

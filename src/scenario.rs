@@ -177,15 +177,7 @@ impl Scenario {
 const MALFORMED_JSON: &str = r#"{"description":"example integration","jwt_public_key":"The RSA Pub"#;
 
 fn fixture_reply(scenario: Scenario) -> Reply {
-    let fixture = scenario.fixture().expect("every fixed scenario has an embedded fixture");
-    let response = &fixture.response;
-    let mut reply = Reply::new(response.status, "application/json", response.body.to_bytes());
-    for (name, value) in &response.headers {
-        if let (Ok(name), Ok(value)) = (name.parse::<http::HeaderName>(), value.parse::<http::HeaderValue>()) {
-            reply.headers.insert(name, value);
-        }
-    }
-    reply
+    Reply::from(&scenario.fixture().expect("every fixed scenario has an embedded fixture").response)
 }
 
 impl fmt::Display for Scenario {

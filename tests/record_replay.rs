@@ -721,3 +721,42 @@ async fn a_replay_server_keeps_no_copy_of_the_requests_it_served() {
     assert_eq!(report.omitted(), 30, "the rest are counted");
     assert!(report.to_string().ends_with("… and 30 more failures, printed when they happened but not kept\n"));
 }
+
+#[tokio::test]
+async fn recorded_headers_play_back_as_recorded_joined_or_repeated() {
+    // Arrange: a repeated header joined when recorded, and in a hand-written file one header
+    // under two spellings of its name.
+    let folder = tempfile::tempdir().unwrap();
+    let path = folder.path().join("creates.json");
+    let mut cassette = Cassette::new("written by the test");
+    let mut created = zis_contract::fixtures::get("created").unwrap().clone();
+    created.response.headers.insert("vary".into(), "accept, accept-encoding".into());
+    created.response.headers.insert("X-Trace".into(), "first".into());
+    created.response.headers.insert("x-trace".into(), "second".into());
+    cassette.interactions.push(created.clone());
+    cassette.save(&path, Overwrite::Never, &Secrets::new()).unwrap();
+    let server = Cassette::open(&path).start().await.unwrap();
+
+    // Act
+    let replayed = reqwest::Client::new()
+        .post(format!("{}/api/services/zis/registry/my_integration", server.uri()))
+        .send()
+        .await
+        .unwrap();
+    let reply = zis_contract::Reply::from(&created.response);
+
+    // Assert: the cassette's replay and the one conversion of recorded responses agree, and
+    // lose nothing.
+    let values = |headers: &http::HeaderMap, name: &str| -> Vec<String> {
+        headers.get_all(name).iter().map(|value| value.to_str().unwrap().to_owned()).collect()
+    };
+    for (name, expected) in [
+        ("vary", &["accept, accept-encoding"][..]),
+        ("x-trace", &["first", "second"]),
+        ("content-type", &["application/json"]),
+    ] {
+        assert_eq!(values(replayed.headers(), name), expected, "{name} replayed");
+        assert_eq!(values(&reply.headers, name), expected, "{name} in the reply");
+    }
+    server.verify().await;
+}

@@ -4,8 +4,6 @@
 
 use crate::interaction::{Body, Interaction, RecordedRequest, RecordedResponse};
 use crate::redact::Redactions;
-use crate::respond::{Delivery, Reply};
-use bytes::Bytes;
 use http::HeaderMap;
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
@@ -362,22 +360,5 @@ pub(crate) fn received_request(method: &str, path: &str, headers: &HeaderMap, bo
         headers: recorded_headers(headers),
         method: method.to_owned(),
         path: path.to_owned(),
-    }
-}
-
-/// The reply that plays a recorded response back.
-pub(crate) fn reply_of(response: &RecordedResponse) -> Reply {
-    let mut headers = HeaderMap::new();
-    for (name, value) in &response.headers {
-        if let (Ok(name), Ok(value)) = (name.parse::<http::HeaderName>(), value.parse::<http::HeaderValue>()) {
-            headers.append(name, value);
-        }
-    }
-    Reply {
-        status: response.status,
-        headers,
-        body: Bytes::from(response.body.to_bytes()),
-        delay: std::time::Duration::ZERO,
-        delivery: Delivery::Whole,
     }
 }

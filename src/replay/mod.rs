@@ -16,7 +16,7 @@ mod matching;
 mod mode;
 
 pub use matching::{Matching, NearMiss};
-pub(crate) use matching::{Playback, received_request, reply_of};
+pub(crate) use matching::{Playback, received_request};
 #[cfg(feature = "record")]
 pub(crate) use matching::{is_transport_header, recorded_headers};
 pub use mode::{RECORD_ENV, RecordMode, UnknownRecordMode};
@@ -369,7 +369,7 @@ impl Respond for PlaybackResponder {
         let received = received_request(request.method.as_str(), &path, &request.headers, &request.body);
         let mut playback = self.playback.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
         match playback.answer(&received) {
-            Ok(response) => crate::scenario::template(&reply_of(response)),
+            Ok(response) => crate::scenario::template(&crate::Reply::from(response)),
             Err(near_miss) => {
                 let message = near_miss.to_string();
                 self.failures.push(message.clone());
