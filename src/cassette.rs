@@ -186,10 +186,10 @@ fn parse_error(path: &Path, err: &serde_json::Error) -> CassetteError {
     CassetteError::Parse { file: path.to_owned(), line: err.line(), column: err.column(), message: err.to_string() }
 }
 
-/// Writes `value` to `path` as pretty JSON, atomically: the text goes to a temporary file in the
-/// same folder, which is read back and scanned for every one of `secrets`, and only then renamed
-/// over (or, with [`Overwrite::Never`], linked to) `path`. A file that would leak is removed
-/// before anything else sees it.
+/// Writes `value` to `path` as pretty JSON, atomically: the text is scanned for every one of
+/// `secrets` before anything is written (text that would leak is never written, not even to a
+/// temporary file); then it goes to a temporary file in the same folder, which is read back and
+/// scanned again, and only then renamed over (or, with [`Overwrite::Never`], linked to) `path`.
 ///
 /// # Errors
 ///
@@ -207,20 +207,27 @@ pub fn write_json(
     }
     let mut text = serde_json::to_string_pretty(value).map_err(|err| write_error(std::io::Error::other(err)))?;
     text.push('\n');
+    // The text is scanned before anything touches the disk, so that no file (not even a
+    // temporary one a killed process would leave behind) ever holds a secret.
+    check_for_leaks(path, &text, secrets)?;
     let folder = match path.parent() {
         Some(folder) if !folder.as_os_str().is_empty() => folder,
         _ => Path::new("."),
     };
     std::fs::create_dir_all(folder).map_err(write_error)?;
     let temporary = TemporaryFile::create(folder, path, &text).map_err(write_error)?;
-
+    // And what reached the disk is read back and scanned again before it takes the file's name.
     let written = std::fs::read_to_string(&temporary.0).map_err(write_error)?;
-    let document = serde_json::from_str(&written).map_err(|err| write_error(std::io::Error::other(err)))?;
-    let leaks = secrets.leaks(&document);
-    if !leaks.is_empty() {
-        return Err(CassetteError::Leak { file: path.to_owned(), leaks });
-    }
+    check_for_leaks(path, &written, secrets)?;
     temporary.persist(path, overwrite)
+}
+
+/// [`CassetteError::Leak`] when `text`, to be written to `path`, holds one of `secrets`.
+fn check_for_leaks(path: &Path, text: &str, secrets: &Secrets) -> Result<(), CassetteError> {
+    let document = serde_json::from_str(text)
+        .map_err(|err| CassetteError::Write { file: path.to_owned(), source: std::io::Error::other(err) })?;
+    let leaks = secrets.leaks(&document);
+    if leaks.is_empty() { Ok(()) } else { Err(CassetteError::Leak { file: path.to_owned(), leaks }) }
 }
 
 /// A temporary file next to its target, removed on drop unless persisted.
@@ -286,7 +293,7 @@ pub enum CassetteError {
         /// What is wrong there.
         message: String,
     },
-    /// A folder holds no interaction file.
+    /// A folder holds no interactions: no interaction file, and no cassette holding any.
     Empty {
         /// The folder.
         file: PathBuf,
@@ -321,7 +328,13 @@ impl fmt::Display for CassetteError {
                 let message = message.split(" at line ").next().unwrap_or(message);
                 write!(f, "{}:{line}:{column}: not a cassette or interaction: {message}", file.display())
             }
-            Self::Empty { file } => write!(f, "{} holds no *.json interaction or cassette files", file.display()),
+            Self::Empty { file } => {
+                write!(
+                    f,
+                    "{} holds no interactions (no *.json interaction file, nor a cassette with any)",
+                    file.display()
+                )
+            }
             Self::Exists { file } => write!(
                 f,
                 "{} exists; refusing to overwrite it (re-record with ZIS_CONTRACT_RECORD=all, or remove it first)",

@@ -48,7 +48,8 @@ pub struct StatusDrift {
 pub enum Comparison {
     /// Every distinct change, with the interactions that show it (empty: no drift).
     Compared(Vec<(ShapeChange, Vec<String>)>),
-    /// The contract has no JSON body for this status, so there is nothing to compare with.
+    /// The contract never answers with this status (it has no canonical shape for it): a status
+    /// the API did not send before, which is drift.
     NoCanonicalShape,
 }
 
@@ -98,11 +99,13 @@ fn body_changes(canonical: &Shape, body: &Body) -> Vec<ShapeChange> {
 }
 
 impl DriftReport {
-    /// Whether any compared response differs from its canonical shape.
+    /// Whether any response differs from its canonical shape, or has a status the contract has
+    /// no canonical shape for.
     pub fn has_drift(&self) -> bool {
-        self.statuses
-            .iter()
-            .any(|status| matches!(&status.comparison, Comparison::Compared(changes) if !changes.is_empty()))
+        self.statuses.iter().any(|status| match &status.comparison {
+            Comparison::Compared(changes) => !changes.is_empty(),
+            Comparison::NoCanonicalShape => true,
+        })
     }
 }
 
@@ -115,7 +118,9 @@ impl fmt::Display for DriftReport {
             let names = status.interactions.join(", ");
             write!(f, "status {} ({} {noun}: {names}): ", status.status, status.interactions.len())?;
             match &status.comparison {
-                Comparison::NoCanonicalShape => writeln!(f, "no canonical shape; not compared")?,
+                Comparison::NoCanonicalShape => {
+                    writeln!(f, "drift: a new status, which the contract has no canonical shape for")?
+                }
                 Comparison::Compared(changes) if changes.is_empty() => writeln!(f, "no drift")?,
                 Comparison::Compared(changes) => {
                     writeln!(f, "drift")?;

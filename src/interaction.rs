@@ -82,8 +82,41 @@ pub struct RecordedResponse {
     /// Header names (lower case) and values; repeated headers are joined with `, `.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub headers: BTreeMap<String, String>,
-    /// The status code.
+    /// The status code: 100 to 999, as HTTP allows; a file with any other is refused when read.
+    #[serde(deserialize_with = "http_status")]
     pub status: u16,
+}
+
+/// The HTTP status codes: three digits.
+pub(crate) const HTTP_STATUSES: std::ops::RangeInclusive<u16> = 100..=999;
+
+/// A status code in [`HTTP_STATUSES`], so that a response read from a file can be sent.
+fn http_status<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<u16, D::Error> {
+    deserializer.deserialize_u64(HttpStatusVisitor)
+}
+
+struct HttpStatusVisitor;
+
+impl serde::de::Visitor<'_> for HttpStatusVisitor {
+    type Value = u16;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("an HTTP status from 100 to 999")
+    }
+
+    fn visit_u64<E: serde::de::Error>(self, status: u64) -> Result<u16, E> {
+        u16::try_from(status)
+            .ok()
+            .filter(|status| HTTP_STATUSES.contains(status))
+            .ok_or_else(|| E::invalid_value(serde::de::Unexpected::Unsigned(status), &self))
+    }
+
+    fn visit_i64<E: serde::de::Error>(self, status: i64) -> Result<u16, E> {
+        match u64::try_from(status) {
+            Ok(status) => self.visit_u64(status),
+            Err(_) => Err(E::invalid_value(serde::de::Unexpected::Signed(status), &self)),
+        }
+    }
 }
 
 /// A message body: JSON, other text, or nothing.

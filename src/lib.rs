@@ -108,8 +108,8 @@ pub use contract::{
 pub use interaction::{Body, Interaction, RecordedRequest, RecordedResponse, Source, SourceKind};
 pub use redact::{Leak, PLACEHOLDER, Redactions, Secrets};
 pub use replay::{
-    CassetteBuilder, CassetteServer, Matching, NO_MATCH_STATUS, NearMiss, RECORD_ENV, RecordMode, ReplayError,
-    ReplayReport, UnknownRecordMode,
+    CassetteBuilder, CassetteServer, MAX_KEPT_FAILURES, Matching, NO_MATCH_STATUS, NearMiss, RECORD_ENV, RecordMode,
+    ReplayError, ReplayReport, UnknownRecordMode,
 };
 pub use request::{RequestParts, percent_encode_segment};
 pub use respond::{Answer, Contract, Delivery, REGISTRY_CAPACITY, Reply};

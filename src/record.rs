@@ -9,7 +9,7 @@ use crate::cassette::{self, Cassette, CassetteError, Overwrite};
 use crate::contract::Credentials;
 use crate::interaction::{Body, Interaction, RecordedRequest, RecordedResponse, Source, SourceKind};
 use crate::redact::{Redactions, Secrets};
-use crate::replay::{Failures, Playback, is_transport_header, received_request, reply_of};
+use crate::replay::{Failures, Playback, is_transport_header, received_request};
 use crate::respond::Reply;
 use crate::server::{Background, Handler};
 use crate::upstream::Upstream;
@@ -23,6 +23,12 @@ use std::time::Duration;
 
 /// How long one forwarded request may take, so that a hung upstream cannot hang a recording.
 const UPSTREAM_TIMEOUT: Duration = Duration::from_secs(60);
+
+/// Response headers that describe when the answer was sent rather than the answer: not recorded,
+/// so that a replay sends its own (the replay server adds a fresh `date`) and recording the
+/// same exchange again writes the same file. Only `date` is that plainly; identifiers such as
+/// `x-request-id` are kept, as the upstream sent them.
+const PER_SENDING_HEADERS: [&str; 1] = ["date"];
 
 /// The prefix of the throwaway integration names the probe set creates.
 pub const PROBE_PREFIX: &str = "zis_contract_probe_";
@@ -129,7 +135,8 @@ impl UpstreamClient {
             .await
             .map_err(failed)?;
         let status = response.status().as_u16();
-        let headers = crate::replay::recorded_headers(response.headers());
+        let mut headers = crate::replay::recorded_headers(response.headers());
+        headers.retain(|name, _| !PER_SENDING_HEADERS.contains(&name.as_str()));
         let body = response.bytes().await.map_err(failed)?;
         Ok(RecordedResponse { body: Body::from_bytes(&body), headers, status })
     }
@@ -344,7 +351,7 @@ impl Handler for Proxy {
         if let Some(playback) = &self.playback {
             let mut playback = playback.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
             if let Ok(response) = playback.answer(&request) {
-                return reply_of(response);
+                return Reply::from(response);
             }
         }
         let response = match self.client.send(&parts).await {
@@ -355,7 +362,7 @@ impl Handler for Proxy {
                 return Reply::text(502, message + "\n");
             }
         };
-        let reply = reply_of(&response);
+        let reply = Reply::from(&response);
         let interaction = Interaction {
             name: name_of(&request, response.status),
             request,

@@ -333,10 +333,12 @@ impl Secrets {
         );
     }
 
-    /// Knows the upstream's host (which names the account's subdomain), replaced by
-    /// [`Upstream::placeholder`].
+    /// Knows the upstream's host (which names the account's subdomain), with its port and
+    /// without, replaced by [`Upstream::placeholder`].
     pub fn add_upstream(&mut self, upstream: &Upstream) {
-        self.push("the upstream host (the account's subdomain)", upstream.host(), Some(upstream.placeholder()));
+        for host in [upstream.host(), upstream.hostname()] {
+            self.push("the upstream host (the account's subdomain)", host, Some(upstream.placeholder()));
+        }
     }
 
     /// Knows `value`, seen in a cookie or at a redacted path, unless it is too short to tell apart

@@ -65,6 +65,42 @@ impl Reply {
     }
 }
 
+impl From<&crate::RecordedResponse> for Reply {
+    /// The reply that plays a recorded response back (a fixture or a cassette's): its status,
+    /// body, and each recorded header as one header line with the value as recorded. Repeated
+    /// headers were joined with `, ` when recorded, and stay joined (splitting them again would
+    /// break values holding `, `, such as a cookie's `Expires`); names that differ only in case
+    /// (a hand-written file) are each sent, none replacing another. A name or value HTTP cannot
+    /// carry is left out.
+    ///
+    /// ```
+    /// use zis_contract::{fixtures, Reply};
+    ///
+    /// let mut recorded = fixtures::get("rate_limited").unwrap().response.clone();
+    /// recorded.headers.insert("vary".into(), "accept, accept-encoding".into());
+    /// let reply = Reply::from(&recorded);
+    /// assert_eq!(reply.status, 429);
+    /// assert_eq!(reply.headers.get_all("vary").iter().collect::<Vec<_>>(), ["accept, accept-encoding"]);
+    /// ```
+    fn from(response: &crate::RecordedResponse) -> Self {
+        let mut headers = HeaderMap::new();
+        for (name, value) in &response.headers {
+            if let (Ok(name), Ok(value)) =
+                (http::HeaderName::from_bytes(name.as_bytes()), HeaderValue::from_bytes(value.as_bytes()))
+            {
+                headers.append(name, value);
+            }
+        }
+        Self {
+            status: response.status,
+            headers,
+            body: Bytes::from(response.body.to_bytes()),
+            delay: Duration::ZERO,
+            delivery: Delivery::Whole,
+        }
+    }
+}
+
 /// The contract's answer to one request, with every way the request broke the contract.
 #[derive(Debug, Clone)]
 pub struct Answer {

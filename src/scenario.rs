@@ -177,15 +177,7 @@ impl Scenario {
 const MALFORMED_JSON: &str = r#"{"description":"example integration","jwt_public_key":"The RSA Pub"#;
 
 fn fixture_reply(scenario: Scenario) -> Reply {
-    let fixture = scenario.fixture().expect("every fixed scenario has an embedded fixture");
-    let response = &fixture.response;
-    let mut reply = Reply::new(response.status, "application/json", response.body.to_bytes());
-    for (name, value) in &response.headers {
-        if let (Ok(name), Ok(value)) = (name.parse::<http::HeaderName>(), value.parse::<http::HeaderValue>()) {
-            reply.headers.insert(name, value);
-        }
-    }
-    reply
+    Reply::from(&scenario.fixture().expect("every fixed scenario has an embedded fixture").response)
 }
 
 impl fmt::Display for Scenario {
@@ -247,9 +239,15 @@ impl Respond for ContractResponder {
     }
 }
 
-/// The wiremock template of a whole reply.
+/// The wiremock template of a whole reply; a status HTTP cannot carry is answered `500` with a
+/// message that says so (wiremock would panic on it).
 pub(crate) fn template(reply: &Reply) -> ResponseTemplate {
-    let mut template = ResponseTemplate::new(reply.status).set_body_bytes(reply.body.to_vec());
+    let Ok(status) = http::StatusCode::from_u16(reply.status) else {
+        return ResponseTemplate::new(http::StatusCode::INTERNAL_SERVER_ERROR)
+            .insert_header("content-type", "text/plain; charset=utf-8")
+            .set_body_string(format!("zis-contract: {} is not an HTTP status (100 to 999)\n", reply.status));
+    };
+    let mut template = ResponseTemplate::new(status).set_body_bytes(reply.body.to_vec());
     for (name, value) in &reply.headers {
         template = template.append_header(name.clone(), value.clone());
     }

@@ -20,7 +20,10 @@ use std::fmt;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Upstream {
     scheme: String,
+    /// The host with its port, if one was given: `acme.zendesk.com:443`.
     host: String,
+    /// The host without its port: `acme.zendesk.com`.
+    hostname: String,
 }
 
 /// What recordings hold instead of a Zendesk account's host.
@@ -43,15 +46,16 @@ impl Upstream {
             Some(_) => return Err(invalid("the scheme must be http or https")),
             None => return Err(invalid("no scheme")),
         };
-        let host = uri.authority().map(|authority| authority.as_str()).filter(|host| !host.is_empty());
-        let Some(host) = host else { return Err(invalid("no host")) };
+        let authority = uri.authority().filter(|authority| !authority.host().is_empty());
+        let Some(authority) = authority else { return Err(invalid("no host")) };
+        let (host, hostname) = (authority.as_str(), authority.host());
         if host.contains('@') {
             return Err(invalid("credentials do not belong in the URL (they come from the client or --token-env)"));
         }
         if !matches!(uri.path(), "" | "/") || uri.query().is_some() {
             return Err(invalid("the upstream takes no path or query"));
         }
-        Ok(Self { scheme, host: host.to_ascii_lowercase() })
+        Ok(Self { scheme, host: host.to_ascii_lowercase(), hostname: hostname.to_ascii_lowercase() })
     }
 
     /// The full URL of `path_and_query` (which starts with `/`) on the upstream.
@@ -64,9 +68,23 @@ impl Upstream {
         &self.host
     }
 
-    /// The account's subdomain, for a host under `zendesk.com`.
+    /// The host without its port.
+    ///
+    /// ```
+    /// use zis_contract::Upstream;
+    ///
+    /// let upstream: Upstream = "https://acme.zendesk.com:443".parse()?;
+    /// assert_eq!((upstream.host(), upstream.hostname()), ("acme.zendesk.com:443", "acme.zendesk.com"));
+    /// assert_eq!(upstream.subdomain(), Some("acme"));
+    /// # Ok::<(), zis_contract::UpstreamError>(())
+    /// ```
+    pub fn hostname(&self) -> &str {
+        &self.hostname
+    }
+
+    /// The account's subdomain, for a host under `zendesk.com` (with or without a port).
     pub fn subdomain(&self) -> Option<&str> {
-        self.host.strip_suffix(ZENDESK_SUFFIX).filter(|subdomain| !subdomain.is_empty())
+        self.hostname.strip_suffix(ZENDESK_SUFFIX).filter(|subdomain| !subdomain.is_empty())
     }
 
     /// What recordings hold instead of the host: `<subdomain>.zendesk.com` for a Zendesk host,

@@ -122,6 +122,25 @@ fn a_write_that_would_leak_changes_nothing_on_disk() {
 }
 
 #[test]
+fn text_that_would_leak_never_reaches_the_disk_not_even_a_temporary_file() {
+    // Arrange: a cassette holding a known token, for a folder that does not exist yet (writing
+    // anything, a temporary file included, would create it).
+    let folder = tempfile::tempdir().unwrap();
+    let nested = folder.path().join("not/yet");
+    let mut secrets = Secrets::new();
+    secrets.add_credentials(&Credentials::api_token("admin@example.com", "tok-9f8e7d6c5b4a"));
+    let mut leaking = example_cassette();
+    leaking.interactions[0].response.headers.insert("x-echo".into(), "tok-9f8e7d6c5b4a".into());
+
+    // Act
+    let refused = leaking.save(nested.join("creates.json"), Overwrite::Never, &secrets).unwrap_err();
+
+    // Assert
+    assert!(matches!(refused, CassetteError::Leak { .. }), "{refused:?}");
+    assert!(files_in(folder.path()).is_empty(), "the disk was touched: {:?}", files_in(folder.path()));
+}
+
+#[test]
 fn the_leak_check_finds_credentials_in_base64() {
     // Arrange
     let folder = tempfile::tempdir().unwrap();
@@ -177,7 +196,37 @@ fn a_cassette_of_the_wrong_structure_names_the_line_too() {
     let lines: Vec<&str> = text.lines().collect();
     let status_line = lines.iter().rposition(|line| line.trim() == r#""status": "401""#).unwrap() + 1;
     assert!(error.starts_with(&format!("{}:{status_line}:", path.display())), "{error}");
-    assert!(error.contains("expected u16"), "{error}");
+    assert!(error.contains(r#"invalid type: string "401", expected an HTTP status from 100 to 999"#), "{error}");
+}
+
+#[test]
+fn a_status_http_cannot_carry_is_an_error_naming_the_file_and_line() {
+    // Arrange: a status with four digits, in a cassette and in a fixture file.
+    let folder = tempfile::tempdir().unwrap();
+    let (cassette_path, fixture_path) = (folder.path().join("cassette.json"), folder.path().join("fixture.json"));
+    let mut value = serde_json::to_value(example_cassette()).unwrap();
+    value["interactions"][1]["response"]["status"] = json!(1000);
+    let text = serde_json::to_string_pretty(&value).unwrap();
+    std::fs::write(&cassette_path, &text).unwrap();
+    let mut fixture = serde_json::to_value(fixtures::get("conflict").unwrap()).unwrap();
+    fixture["response"]["status"] = json!(99);
+    std::fs::write(&fixture_path, serde_json::to_string_pretty(&fixture).unwrap()).unwrap();
+
+    // Act
+    let cassette_error = Cassette::load(&cassette_path).unwrap_err();
+    let fixture_error = load_interactions(&fixture_path).unwrap_err().to_string();
+
+    // Assert: the line of the second interaction's response, which serde reports at its end.
+    let CassetteError::Parse { line, .. } = &cassette_error else {
+        panic!("expected a parse error: {cassette_error:?}")
+    };
+    let status_line = text.lines().position(|line| line.trim() == r#""status": 1000"#).unwrap() + 1;
+    assert!((status_line..=status_line + 1).contains(line), "line {line}, status on line {status_line}");
+    let message = cassette_error.to_string();
+    assert!(message.starts_with(&format!("{}:{line}:", cassette_path.display())), "{message}");
+    assert!(message.contains("integer `1000`, expected an HTTP status from 100 to 999"), "{message}");
+    assert!(fixture_error.starts_with(&format!("{}:", fixture_path.display())), "{fixture_error}");
+    assert!(fixture_error.contains("integer `99`, expected an HTTP status from 100 to 999"), "{fixture_error}");
 }
 
 #[test]

@@ -207,6 +207,50 @@ async fn record_proxy_forwards_any_client_and_writes_each_interaction() {
 }
 
 #[tokio::test]
+async fn record_proxy_redacts_the_headers_and_fields_given_on_the_command_line() {
+    // Arrange
+    let upstream = stand_in().await;
+    let folder = tempfile::tempdir().unwrap();
+    let out = folder.path().join("proxied");
+    let uri = upstream.uri();
+    let mut args = vec!["record", "--upstream", &uri, "--proxy", "--port", "0", "--out", out.to_str().unwrap()];
+    args.extend(["--redact-header", "X-Api-Key", "--redact-json", "zendesk_oauth_client.identifier"]);
+    let proxy = Running::start(&args);
+
+    // Act
+    let response = reqwest::Client::new()
+        .post(format!("{}/api/services/zis/registry/acme_sync", proxy.url))
+        .basic_auth(format!("{EMAIL}/token"), Some(TOKEN))
+        .header("x-api-key", "key-4f1d9c2e7a")
+        .header("x-tenant", "blue")
+        .json(&json!({ "description": "through the proxy" }))
+        .send()
+        .await
+        .unwrap();
+
+    // Assert: the client sees the live answer; the file holds neither value.
+    let body: Value = response.json().await.unwrap();
+    assert_eq!(body["zendesk_oauth_client"]["identifier"], "zis_acme_sync");
+    let written = std::fs::read_to_string(out.join("post_acme_sync_200.json")).unwrap();
+    let recorded: Interaction = serde_json::from_str(&written).unwrap();
+    assert_eq!(recorded.request.headers["x-api-key"], "<redacted>");
+    assert_eq!(recorded.request.headers["x-tenant"], "blue", "other headers are kept");
+    assert_eq!(recorded.response.body.json().unwrap()["zendesk_oauth_client"]["identifier"], "<redacted>");
+    assert!(!written.contains("key-4f1d9c2e7a") && !written.contains("zis_acme_sync"), "{written}");
+}
+
+#[test]
+fn record_refuses_a_redaction_that_is_no_header_name_or_json_path() {
+    for (flag, value) in [("--redact-header", "x api key"), ("--redact-json", ""), ("--redact-json", "a..b")] {
+        let output = run(&["record", "--upstream", "http://127.0.0.1:9", "--proxy", flag, value]);
+
+        let stderr = text(&output.stderr);
+        assert_eq!(output.status.code(), Some(2), "{flag} {value:?}: {stderr}");
+        assert!(stderr.starts_with(&format!("zis-contract: {flag} takes a")), "{stderr}");
+    }
+}
+
+#[tokio::test]
 async fn replay_serves_a_folder_of_fixture_files() {
     // Arrange
     let replay = Running::start(&["replay", concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures"), "--port", "0"]);
@@ -271,6 +315,79 @@ fn drift_exits_0_without_drift_1_with_and_2_when_unreadable() {
     );
     assert_eq!(missing.status.code(), Some(2));
     assert!(text(&missing.stderr).contains("cannot read no/such/folder"), "{}", text(&missing.stderr));
+}
+
+#[test]
+fn replay_and_drift_refuse_a_status_http_cannot_carry() {
+    // Arrange: a fixture answering status 1000, which wiremock cannot send.
+    let folder = tempfile::tempdir().unwrap();
+    let path = folder.path().join("impossible.json");
+    let mut fixture = serde_json::to_value(zis_contract::fixtures::get("conflict").unwrap()).unwrap();
+    fixture["response"]["status"] = json!(1000);
+    std::fs::write(&path, serde_json::to_string_pretty(&fixture).unwrap()).unwrap();
+
+    // Act: a replay that starts serving prints its URL first; one that refuses exits.
+    let mut child = zis_contract(&["replay", path.to_str().unwrap(), "--port", "0"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut url = String::new();
+    BufReader::new(child.stdout.take().unwrap()).read_line(&mut url).unwrap();
+    if !url.is_empty() {
+        let _ = child.kill();
+        let _ = child.wait();
+        panic!("replay started serving at {} instead of refusing the file", url.trim());
+    }
+    let replay = child.wait_with_output().unwrap();
+    let drift = run(&["drift", path.to_str().unwrap()]);
+
+    // Assert
+    for (command, output) in [("replay", &replay), ("drift", &drift)] {
+        let stderr = text(&output.stderr);
+        assert_eq!(output.status.code(), Some(2), "{command}: {stderr}");
+        assert!(stderr.starts_with(&format!("zis-contract: {}:", path.display())), "{command}: {stderr}");
+        assert!(stderr.contains("expected an HTTP status from 100 to 999"), "{command}: {stderr}");
+    }
+}
+
+#[test]
+fn drift_counts_a_new_status_as_drift() {
+    // Arrange: a 422, which the contract never answers with.
+    let folder = tempfile::tempdir().unwrap();
+    let mut unprocessable = zis_contract::fixtures::get("bad_request").unwrap().clone();
+    unprocessable.response.status = 422;
+    std::fs::write(folder.path().join("new.json"), serde_json::to_string_pretty(&unprocessable).unwrap()).unwrap();
+
+    // Act
+    let output = run(&["drift", folder.path().to_str().unwrap()]);
+
+    // Assert
+    assert_eq!(output.status.code(), Some(1), "{}", text(&output.stdout));
+    assert_eq!(
+        text(&output.stdout),
+        "status 422 (1 response: bad_request): drift: a new status, which the contract has no canonical shape for\n"
+    );
+}
+
+#[test]
+fn drift_of_nothing_is_an_error() {
+    // Arrange: an empty folder, a cassette without interactions, and a folder holding only it.
+    let (empty, holding_empty) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let cassette = holding_empty.path().join("empty.json");
+    zis_contract::Cassette::new("nothing yet")
+        .save(&cassette, zis_contract::Overwrite::Never, &Default::default())
+        .unwrap();
+
+    // Act and assert
+    for path in [empty.path(), cassette.as_path(), holding_empty.path()] {
+        let output = run(&["drift", path.to_str().unwrap()]);
+        let stderr = text(&output.stderr);
+        assert_eq!(output.status.code(), Some(2), "{}: {stderr}", path.display());
+        assert!(stderr.starts_with(&format!("zis-contract: {} holds no interactions", path.display())), "{stderr}");
+        assert!(stderr.trim_end().ends_with("nothing to compare"), "{stderr}");
+        assert!(output.stdout.is_empty(), "{}", text(&output.stdout));
+    }
 }
 
 #[test]

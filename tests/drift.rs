@@ -87,15 +87,19 @@ fn a_body_that_is_not_json_where_json_is_expected_is_drift() {
 }
 
 #[test]
-fn a_status_without_a_canonical_shape_is_listed_but_not_drift() {
+fn a_status_without_a_canonical_shape_is_drift() {
+    // A 422 the contract never answers with: the API sent something new.
     let mut recorded = fixtures::get("created").unwrap().clone();
-    recorded.response.status = 418;
+    recorded.response.status = 422;
 
     let report = drift::compare(&[recorded]);
 
-    assert!(!report.has_drift());
+    assert!(report.has_drift());
     assert_eq!(report.statuses[0].comparison, Comparison::NoCanonicalShape);
-    assert_eq!(report.to_string(), "status 418 (1 response: created): no canonical shape; not compared\n");
+    assert_eq!(
+        report.to_string(),
+        "status 422 (1 response: created): drift: a new status, which the contract has no canonical shape for\n"
+    );
 }
 
 #[test]

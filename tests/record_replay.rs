@@ -5,8 +5,8 @@ use base64::Engine as _;
 use serde_json::{Value, json};
 use std::path::Path;
 use zis_contract::{
-    Cassette, CassetteServer, Matching, NO_MATCH_STATUS, Overwrite, RecordMode, Redactions, ReplayError,
-    SCENARIO_HEADER, Secrets, SourceKind, ZisServer,
+    Cassette, CassetteServer, MAX_KEPT_FAILURES, Matching, NO_MATCH_STATUS, Overwrite, RecordMode, Redactions,
+    ReplayError, SCENARIO_HEADER, Secrets, SourceKind, ZisServer,
 };
 
 const EMAIL: &str = "admin@example.com";
@@ -210,6 +210,40 @@ async fn mode_once_records_a_missing_cassette_then_replays_it() {
     assert!(!second.is_recording());
     assert_eq!(upstream.received_requests().await.len(), 1, "only the first run reached the upstream");
     second.verify().await;
+}
+
+#[tokio::test]
+async fn recordings_leave_out_the_date_the_upstream_sent_and_replay_sends_a_fresh_one() {
+    // Arrange: the stand-in (like any HTTP server) dates its answers.
+    let folder = tempfile::tempdir().unwrap();
+    let path = folder.path().join("creates.json");
+    let upstream = stand_in().await;
+    let recording = start(&path, RecordMode::Once, &upstream.uri()).await;
+
+    // Act
+    let live = reqwest::Client::new()
+        .post(format!("{}/api/services/zis/registry/acme_sync", recording.uri()))
+        .basic_auth(format!("{EMAIL}/token"), Some(TOKEN))
+        .json(&json!({ "description": "example integration" }))
+        .send()
+        .await
+        .unwrap();
+    recording.verify().await;
+    drop(recording);
+    let replay = start(&path, RecordMode::None, &upstream.uri()).await;
+    let replayed = reqwest::Client::new()
+        .post(format!("{}/api/services/zis/registry/acme_sync", replay.uri()))
+        .send()
+        .await
+        .unwrap();
+
+    // Assert
+    assert!(live.headers().contains_key("date"), "the upstream sent a date");
+    let recorded = &Cassette::load(&path).unwrap().interactions[0].response;
+    assert_eq!(recorded.headers.keys().collect::<Vec<_>>(), ["content-type"], "no date on disk");
+    assert_eq!(replayed.status(), 200);
+    assert_eq!(replayed.headers().get_all("date").iter().count(), 1, "the replay server's own");
+    replay.verify().await;
 }
 
 #[tokio::test]
@@ -560,4 +594,169 @@ fn the_upstream_host_naming_the_subdomain_is_redacted_wherever_it_appears() {
     assert!(secrets.leaks(&serde_json::to_value(&redacted).unwrap()).is_empty());
     let leaks = secrets.leaks(&serde_json::to_value(&interaction).unwrap());
     assert_eq!(leaks[0].to_string(), "the upstream host (the account's subdomain) at response.body.url");
+}
+
+#[test]
+fn an_upstream_given_with_a_port_is_redacted_with_and_without_it() {
+    // Arrange: the account's host, with the port in the upstream URL, in a header with the port
+    // and in the body without.
+    let upstream: zis_contract::Upstream = "https://acme.zendesk.com:443".parse().unwrap();
+    let mut interaction = zis_contract::fixtures::get("created").unwrap().clone();
+    interaction.response.headers.insert("location".into(), "https://acme.zendesk.com:443/api/x".into());
+    interaction.response.body = zis_contract::Body::Json(json!({ "url": "https://acme.zendesk.com/api/x" }));
+    let mut secrets = Secrets::new();
+    secrets.add_upstream(&upstream);
+
+    // Act
+    let redacted = Redactions::default().redact(&interaction, &mut secrets);
+
+    // Assert
+    assert_eq!(upstream.subdomain(), Some("acme"));
+    assert_eq!(upstream.redacted(), "https://<subdomain>.zendesk.com");
+    assert_eq!(redacted.response.headers["location"], "https://<subdomain>.zendesk.com/api/x");
+    assert_eq!(
+        redacted.response.body,
+        zis_contract::Body::Json(json!({ "url": "https://<subdomain>.zendesk.com/api/x" }))
+    );
+    let leaks = secrets.leaks(&serde_json::to_value(&interaction).unwrap());
+    let places: std::collections::BTreeSet<String> =
+        leaks.iter().map(|leak| leak.to_string().rsplit(" at ").next().unwrap().to_owned()).collect();
+    assert_eq!(places, ["response.body.url".to_owned(), "response.headers.location".to_owned()].into());
+}
+
+/// Sends `POST {raw_path}` to `address` byte for byte (no client re-encodes it): the status and
+/// the body.
+async fn post_raw(address: std::net::SocketAddr, raw_path: &str) -> (u16, String) {
+    use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
+    let authorization = base64::engine::general_purpose::STANDARD.encode(format!("{EMAIL}/token:{TOKEN}"));
+    let body = r#"{"description":"example integration"}"#;
+    let request = format!(
+        "POST {raw_path} HTTP/1.1\r\nhost: {address}\r\nauthorization: Basic {authorization}\r\n\
+         content-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
+        body.len()
+    );
+    let mut stream = tokio::net::TcpStream::connect(address).await.unwrap();
+    stream.write_all(request.as_bytes()).await.unwrap();
+    let mut answer = Vec::new();
+    stream.read_to_end(&mut answer).await.unwrap();
+    let answer = String::from_utf8_lossy(&answer).into_owned();
+    let status = answer.split(' ').nth(1).and_then(|status| status.parse().ok()).unwrap_or(0);
+    let body = answer.split_once("\r\n\r\n").map_or(String::new(), |(_, body)| body.to_owned());
+    (status, body)
+}
+
+#[tokio::test]
+async fn a_path_recorded_as_sent_replays_for_the_same_request() {
+    // Arrange: record a create whose path holds `{`, `|` and `"` raw, an escaped space, an
+    // escaped non-ASCII letter and an escaped `/`, exactly as the client sent it.
+    let folder = tempfile::tempdir().unwrap();
+    let path = folder.path().join("odd_path.json");
+    let raw_path = r#"/api/services/zis/registry/a{b}|c"d%20e%C3%A9%2Ff"#;
+    // The stand-in answers the invalid name 400, as asked; that is no failure of this test.
+    let upstream = ZisServer::builder().user(&format!("{EMAIL}/token"), TOKEN).verify_on_drop(false).start().await;
+    let recording = start(&path, RecordMode::Once, &upstream.uri()).await;
+    let (recorded_status, _) = post_raw(recording.address(), raw_path).await;
+    recording.verify().await;
+    drop(recording);
+    let stored = Cassette::load(&path).unwrap().interactions[0].request.path.clone();
+
+    // Act: the same bytes again, to the replay.
+    let replay = Cassette::open(&path).verify_on_drop(false).start().await.unwrap();
+    let (replayed_status, body) = post_raw(replay.address(), raw_path).await;
+
+    // Assert
+    assert_eq!(stored, raw_path, "recording stores the path as sent");
+    assert_ne!(replayed_status, NO_MATCH_STATUS, "{body}");
+    assert_eq!(replayed_status, recorded_status);
+    replay.verify().await;
+}
+
+#[tokio::test]
+async fn a_path_written_unescaped_in_a_cassette_matches_the_escaped_request() {
+    // Arrange: a hand-written cassette whose path holds a space, `{`, `|`, `"`, a non-ASCII
+    // letter and `%2F`, none of them escaped but the last.
+    let folder = tempfile::tempdir().unwrap();
+    let path = folder.path().join("creates.json");
+    let name = r#"a{b}|c"d eé%2Ff"#;
+    cassette_with_create(&path, name, "from the cassette");
+    let server = Cassette::open(&path).verify_on_drop(false).start().await.unwrap();
+
+    // Act: reqwest escapes what needs escaping, as any client does.
+    let (status, body) = create(&server.uri(), name, TOKEN).await;
+
+    // Assert
+    assert_eq!((status, &body["description"]), (200, &json!("from the cassette")), "{body}");
+    server.verify().await;
+}
+
+#[tokio::test]
+async fn a_replay_server_keeps_no_copy_of_the_requests_it_served() {
+    // Arrange
+    let folder = tempfile::tempdir().unwrap();
+    let path = folder.path().join("creates.json");
+    cassette_with_create(&path, "acme_sync", "from the cassette");
+    let server = Cassette::open(&path).verify_on_drop(false).start().await.unwrap();
+    let client = reqwest::Client::new();
+    let large = json!({ "description": "x".repeat(20_000) });
+    let (matched, missed) = (50, MAX_KEPT_FAILURES + 30);
+
+    // Act: 20 KB posts, answered and missed (bounded in count).
+    for index in 0..matched + missed {
+        let name = if index < matched { "acme_sync".to_owned() } else { format!("acme_missing_{index}") };
+        let status = client
+            .post(format!("{}/api/services/zis/registry/{name}", server.uri()))
+            .json(&large)
+            .send()
+            .await
+            .unwrap()
+            .status()
+            .as_u16();
+        assert_eq!(status, if index < matched { 200 } else { NO_MATCH_STATUS });
+    }
+
+    // Assert
+    assert_eq!(server.retained_requests().await, 0, "no request journal");
+    let report = server.check().await.unwrap_err();
+    assert_eq!(report.failures().len(), MAX_KEPT_FAILURES, "the first near misses are kept");
+    assert_eq!(report.omitted(), 30, "the rest are counted");
+    assert!(report.to_string().ends_with("… and 30 more failures, printed when they happened but not kept\n"));
+}
+
+#[tokio::test]
+async fn recorded_headers_play_back_as_recorded_joined_or_repeated() {
+    // Arrange: a repeated header joined when recorded, and in a hand-written file one header
+    // under two spellings of its name.
+    let folder = tempfile::tempdir().unwrap();
+    let path = folder.path().join("creates.json");
+    let mut cassette = Cassette::new("written by the test");
+    let mut created = zis_contract::fixtures::get("created").unwrap().clone();
+    created.response.headers.insert("vary".into(), "accept, accept-encoding".into());
+    created.response.headers.insert("X-Trace".into(), "first".into());
+    created.response.headers.insert("x-trace".into(), "second".into());
+    cassette.interactions.push(created.clone());
+    cassette.save(&path, Overwrite::Never, &Secrets::new()).unwrap();
+    let server = Cassette::open(&path).start().await.unwrap();
+
+    // Act
+    let replayed = reqwest::Client::new()
+        .post(format!("{}/api/services/zis/registry/my_integration", server.uri()))
+        .send()
+        .await
+        .unwrap();
+    let reply = zis_contract::Reply::from(&created.response);
+
+    // Assert: the cassette's replay and the one conversion of recorded responses agree, and
+    // lose nothing.
+    let values = |headers: &http::HeaderMap, name: &str| -> Vec<String> {
+        headers.get_all(name).iter().map(|value| value.to_str().unwrap().to_owned()).collect()
+    };
+    for (name, expected) in [
+        ("vary", &["accept, accept-encoding"][..]),
+        ("x-trace", &["first", "second"]),
+        ("content-type", &["application/json"]),
+    ] {
+        assert_eq!(values(replayed.headers(), name), expected, "{name} replayed");
+        assert_eq!(values(&reply.headers, name), expected, "{name} in the reply");
+    }
+    server.verify().await;
 }

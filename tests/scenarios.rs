@@ -122,3 +122,16 @@ fn scenario_names_parse_back_and_unknown_names_list_the_known_ones() {
     let err = "teapot".parse::<Scenario>().unwrap_err().to_string();
     assert!(err.starts_with("unknown scenario \"teapot\"; the scenarios are: contract, created, bad_request"), "{err}");
 }
+
+#[test]
+fn fixed_scenarios_reply_as_their_fixture_plays_back() {
+    for scenario in Scenario::ALL {
+        let (Some(fixture), Some(reply)) = (scenario.fixture(), scenario.reply()) else { continue };
+
+        let played_back = zis_contract::Reply::from(&fixture.response);
+
+        assert_eq!(reply.status, played_back.status, "{scenario}");
+        assert_eq!(reply.headers, played_back.headers, "{scenario}");
+        assert_eq!(reply.body, played_back.body, "{scenario}");
+    }
+}

@@ -4,8 +4,6 @@
 
 use crate::interaction::{Body, Interaction, RecordedRequest, RecordedResponse};
 use crate::redact::Redactions;
-use crate::respond::{Delivery, Reply};
-use bytes::Bytes;
 use http::HeaderMap;
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
@@ -194,6 +192,10 @@ impl Playback {
         matching: Matching,
         redactions: Redactions,
     ) -> Self {
+        let mut interactions = interactions;
+        for interaction in &mut interactions {
+            interaction.request.path = canonical_path(&interaction.request.path);
+        }
         let played = vec![false; interactions.len()];
         Self { label, interactions, played, matching, redactions }
     }
@@ -201,7 +203,8 @@ impl Playback {
     /// The recorded response to `received` (a request as received, not yet redacted), or the
     /// near miss that says why none matches.
     pub(crate) fn answer(&mut self, received: &RecordedRequest) -> Result<&RecordedResponse, Box<NearMiss>> {
-        let received = self.redactions.redact_for_matching(received);
+        let mut received = self.redactions.redact_for_matching(received);
+        received.path = canonical_path(&received.path);
         let candidates: Vec<usize> = (0..self.interactions.len())
             .filter(|&index| self.matching.matches(&self.interactions[index].request, &received))
             .collect();
@@ -332,6 +335,24 @@ pub(crate) fn recorded_headers(headers: &HeaderMap) -> BTreeMap<String, String> 
     recorded
 }
 
+/// `path_and_query` in the one form requests are compared in: as the `url` crate (which wiremock
+/// parses every request with) writes it. A recorded path holds the bytes as a client sent them
+/// (`/a{b}`), or as someone typed it into a cassette (`/a b`); the replay server sees the
+/// same request as `/a%7Bb%7D` or `/a%20b`. Percent-escapes already there (`%2F`) stay as they
+/// are. A path the `url` crate cannot read is compared as it is.
+pub(crate) fn canonical_path(path_and_query: &str) -> String {
+    if !path_and_query.starts_with('/') {
+        return path_and_query.to_owned();
+    }
+    match url::Url::parse(&format!("http://localhost{path_and_query}")) {
+        Ok(url) => match url.query() {
+            Some(query) => format!("{}?{query}", url.path()),
+            None => url.path().to_owned(),
+        },
+        Err(_) => path_and_query.to_owned(),
+    }
+}
+
 /// A request as received, in recorded form.
 pub(crate) fn received_request(method: &str, path: &str, headers: &HeaderMap, body: &[u8]) -> RecordedRequest {
     RecordedRequest {
@@ -339,22 +360,5 @@ pub(crate) fn received_request(method: &str, path: &str, headers: &HeaderMap, bo
         headers: recorded_headers(headers),
         method: method.to_owned(),
         path: path.to_owned(),
-    }
-}
-
-/// The reply that plays a recorded response back.
-pub(crate) fn reply_of(response: &RecordedResponse) -> Reply {
-    let mut headers = HeaderMap::new();
-    for (name, value) in &response.headers {
-        if let (Ok(name), Ok(value)) = (name.parse::<http::HeaderName>(), value.parse::<http::HeaderValue>()) {
-            headers.append(name, value);
-        }
-    }
-    Reply {
-        status: response.status,
-        headers,
-        body: Bytes::from(response.body.to_bytes()),
-        delay: std::time::Duration::ZERO,
-        delivery: Delivery::Whole,
     }
 }

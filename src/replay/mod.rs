@@ -16,7 +16,7 @@ mod matching;
 mod mode;
 
 pub use matching::{Matching, NearMiss};
-pub(crate) use matching::{Playback, received_request, reply_of};
+pub(crate) use matching::{Playback, received_request};
 #[cfg(feature = "record")]
 pub(crate) use matching::{is_transport_header, recorded_headers};
 pub use mode::{RECORD_ENV, RecordMode, UnknownRecordMode};
@@ -231,8 +231,20 @@ impl CassetteServer {
     }
 
     fn report(&self) -> Result<(), ReplayReport> {
-        let failures = self.failures.lock().clone();
-        if failures.is_empty() { Ok(()) } else { Err(ReplayReport { failures }) }
+        let kept = self.failures.lock();
+        let (failures, omitted) = (kept.messages.clone(), kept.omitted);
+        if failures.is_empty() { Ok(()) } else { Err(ReplayReport { failures, omitted }) }
+    }
+
+    /// How many requests the server holds a copy of. None: replay answers each request and
+    /// keeps only the near misses' messages (at most [`MAX_KEPT_FAILURES`]), and recording
+    /// keeps only what it writes, so a long-running server does not grow with its traffic.
+    pub async fn retained_requests(&self) -> usize {
+        match &self.backend {
+            Backend::Replay(server) => server.received_requests().await.map_or(0, |requests| requests.len()),
+            #[cfg(feature = "record")]
+            Backend::Record(_) => 0,
+        }
     }
 
     /// Asserts that every request so far was answered from the cassette or recorded into it.
@@ -263,12 +275,19 @@ impl Drop for CassetteServer {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ReplayReport {
     failures: Vec<String>,
+    omitted: usize,
 }
 
 impl ReplayReport {
-    /// Each failure's message, in order.
+    /// Each failure's message, in order: the first [`MAX_KEPT_FAILURES`].
     pub fn failures(&self) -> &[String] {
         &self.failures
+    }
+
+    /// How many failures came after the first [`MAX_KEPT_FAILURES`] (each was printed when it
+    /// happened, but not kept).
+    pub fn omitted(&self) -> usize {
+        self.omitted
     }
 }
 
@@ -280,24 +299,42 @@ impl fmt::Display for ReplayReport {
             }
             writeln!(f, "{}", failure.trim_end())?;
         }
+        if self.omitted > 0 {
+            writeln!(f, "\n… and {} more failures, printed when they happened but not kept", self.omitted)?;
+        }
         Ok(())
     }
 }
 
 impl std::error::Error for ReplayReport {}
 
+/// How many failure messages a [`CassetteServer`] keeps for its [`ReplayReport`]; later ones are
+/// printed and counted, so that a long-running server missing every request does not grow.
+pub const MAX_KEPT_FAILURES: usize = 100;
+
 /// The failures of one running server, printed as they happen so that they show beside the
-/// test's own output.
+/// test's own output; the first [`MAX_KEPT_FAILURES`] kept, the rest counted.
 #[derive(Debug, Default)]
-pub(crate) struct Failures(Mutex<Vec<String>>);
+pub(crate) struct Failures(Mutex<KeptFailures>);
+
+#[derive(Debug, Default)]
+struct KeptFailures {
+    messages: Vec<String>,
+    omitted: usize,
+}
 
 impl Failures {
     pub(crate) fn push(&self, message: String) {
         eprintln!("{}", message.trim_end());
-        self.lock().push(message);
+        let mut kept = self.lock();
+        if kept.messages.len() < MAX_KEPT_FAILURES {
+            kept.messages.push(message);
+        } else {
+            kept.omitted += 1;
+        }
     }
 
-    fn lock(&self) -> MutexGuard<'_, Vec<String>> {
+    fn lock(&self) -> MutexGuard<'_, KeptFailures> {
         // Pushing cannot leave the list half-changed, so a poisoned lock is still good.
         self.0.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
     }
@@ -306,7 +343,9 @@ impl Failures {
 /// A wiremock server on 127.0.0.1:`port` answering from `playback`.
 async fn replay_server(playback: Playback, port: u16, failures: Arc<Failures>) -> Result<MockServer, ReplayError> {
     let listener = std::net::TcpListener::bind(("127.0.0.1", port)).map_err(ReplayError::Listen)?;
-    let server = MockServer::builder().listener(listener).start().await;
+    // No request journal: the playback keeps what verification needs, and a long-running
+    // replay must not keep every request it served.
+    let server = MockServer::builder().listener(listener).disable_request_recording().start().await;
     Mock::given(wiremock::matchers::any())
         .respond_with(PlaybackResponder { playback: Mutex::new(playback), failures })
         .named("zis-contract cassette replay")
@@ -330,7 +369,7 @@ impl Respond for PlaybackResponder {
         let received = received_request(request.method.as_str(), &path, &request.headers, &request.body);
         let mut playback = self.playback.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
         match playback.answer(&received) {
-            Ok(response) => crate::scenario::template(&reply_of(response)),
+            Ok(response) => crate::scenario::template(&crate::Reply::from(response)),
             Err(near_miss) => {
                 let message = near_miss.to_string();
                 self.failures.push(message.clone());

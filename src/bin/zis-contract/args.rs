@@ -13,8 +13,8 @@ pub const DEFAULT_PORT: u16 = 4747;
 pub const USAGE: &str = "\
 usage: zis-contract serve [--port N] [--scenario NAME | --sequence NAME,NAME,...] [--user EMAIL:SECRET]...
                           [--non-admin EMAIL:SECRET]... [--delay-ms N]
-       zis-contract record --upstream URL --email EMAIL --token-env VAR --yes [--out DIR]
-       zis-contract record --upstream URL --proxy [--port N] [--out DIR]
+       zis-contract record --upstream URL --email EMAIL --token-env VAR --yes [--out DIR] [REDACTIONS]
+       zis-contract record --upstream URL --proxy [--port N] [--out DIR] [REDACTIONS]
        zis-contract replay PATH [--port N]
        zis-contract drift PATH
        zis-contract help
@@ -51,6 +51,10 @@ record  Records fixtures from a live account (needs the `record` feature:
   --port N              port for --proxy (default 4747; 0 lets the OS pick)
   --out DIR             folder for the recorded fixture files (default fixtures/recorded);
                         existing files are never overwritten
+  REDACTIONS, besides the default ones (repeatable):
+  --redact-header NAME  also replace the value of header NAME with <redacted>
+  --redact-json PATH    also redact the field at PATH in request and response bodies: fields
+                        separated by '.', [] for every item of an array (errors[].detail)
 
 replay  Serves a cassette, or a folder of fixture files, on 127.0.0.1: each request gets the
         recorded response it matches (method and path); others get 501 with the closest
@@ -58,8 +62,9 @@ replay  Serves a cassette, or a folder of fixture files, on 127.0.0.1: each requ
   --port N              port to listen on (default 4747; 0 lets the OS pick)
 
 drift   Compares the body shapes of the responses in a cassette or fixture folder with the
-        contract's canonical shapes and prints the fields added, removed or retyped per status.
-        Exit code 1 on drift, 0 without, 2 when PATH cannot be read.";
+        contract's canonical shapes and prints the fields added, removed or retyped per status;
+        a status the contract has no canonical shape for is drift too. Exit code 1 on drift,
+        0 without, 2 when PATH cannot be read or holds no interactions.";
 
 /// The folder `record` writes to when `--out` is not given.
 pub const DEFAULT_RECORD_FOLDER: &str = "fixtures/recorded";
@@ -82,6 +87,8 @@ pub struct RecordOptions {
     pub upstream: String,
     pub out: PathBuf,
     pub mode: RecordWhat,
+    /// The default redactions, and those of `--redact-header` and `--redact-json`.
+    pub redactions: zis_contract::Redactions,
 }
 
 /// What `record` records.
@@ -227,6 +234,7 @@ impl<I: Iterator<Item = String>> Flags<I> {
 fn parse_record(args: impl Iterator<Item = String>) -> Result<RecordOptions, String> {
     let (mut upstream, mut email, mut token_env, mut out) = (None, None, None, None);
     let (mut confirmed, mut proxy, mut port) = (false, false, None);
+    let mut redactions = zis_contract::Redactions::new();
     let mut flags = Flags(args);
     while let Some((flag, inline)) = flags.next_flag() {
         let mut value = || flags.value(&flag, inline.clone());
@@ -236,6 +244,8 @@ fn parse_record(args: impl Iterator<Item = String>) -> Result<RecordOptions, Str
             "--token-env" => token_env = Some(value()?),
             "--out" => out = Some(PathBuf::from(value()?)),
             "--port" => port = Some(parse_port(&value()?)?),
+            "--redact-header" => redactions = redactions.header(&parse_header_name(&value()?)?),
+            "--redact-json" => redactions = redactions.json_path(&parse_json_path(&value()?)?),
             "--yes" => confirmed = switch(&flag, inline.as_deref())?,
             "--proxy" => proxy = switch(&flag, inline.as_deref())?,
             "--token" | "--password" => {
@@ -266,7 +276,27 @@ fn parse_record(args: impl Iterator<Item = String>) -> Result<RecordOptions, Str
             token_env.ok_or("record needs --token-env VAR, the environment variable holding the API token")?;
         RecordWhat::Probes { email, token_env, confirmed }
     };
-    Ok(RecordOptions { upstream, out, mode })
+    Ok(RecordOptions { upstream, out, mode, redactions })
+}
+
+/// A header name for `--redact-header`.
+fn parse_header_name(value: &str) -> Result<String, String> {
+    http::HeaderName::from_bytes(value.as_bytes())
+        .map(|name| name.as_str().to_owned())
+        .map_err(|_| format!("--redact-header takes a header name, such as x-api-key; {value:?} is none"))
+}
+
+/// A JSON path for `--redact-json`: fields separated by `.`, `[]` for every item of an array.
+fn parse_json_path(value: &str) -> Result<String, String> {
+    let well_formed = !value.is_empty()
+        && value.split('.').all(|part| !part.is_empty() && !part.trim_end_matches("[]").contains(['[', ']']));
+    if well_formed {
+        Ok(value.to_owned())
+    } else {
+        Err(format!(
+            "--redact-json takes a JSON path, fields separated by '.' and [] for every item of an array              (such as errors[].detail); {value:?} is none"
+        ))
+    }
 }
 
 /// `COMMAND PATH [--port N]`: the path, and the port (when `takes_port`).

@@ -73,7 +73,15 @@ fn replay(path: &Path, port: u16) -> ExitCode {
 
 fn drift(path: &Path) -> ExitCode {
     let interactions = match cassette::load_interactions(path) {
+        Ok(interactions) if interactions.is_empty() => {
+            eprintln!("zis-contract: {} holds no interactions; nothing to compare", path.display());
+            return ExitCode::from(USAGE_ERROR);
+        }
         Ok(interactions) => interactions,
+        Err(err @ cassette::CassetteError::Empty { .. }) => {
+            eprintln!("zis-contract: {err}; nothing to compare");
+            return ExitCode::from(USAGE_ERROR);
+        }
         Err(err) => {
             eprintln!("zis-contract: {err}");
             return ExitCode::from(USAGE_ERROR);

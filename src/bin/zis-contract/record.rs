@@ -46,9 +46,10 @@ pub fn run(options: RecordOptions) -> ExitCode {
                     return ExitCode::from(crate::USAGE_ERROR);
                 }
             };
-            probes(&upstream, zis_contract::Credentials::api_token(email, token), &options.out)
+            let credentials = zis_contract::Credentials::api_token(email, token);
+            probes(&upstream, credentials, &options.out, &options.redactions)
         }
-        RecordWhat::Proxy { port } => proxy(upstream, port, options.out),
+        RecordWhat::Proxy { port } => proxy(upstream, port, options.out, options.redactions),
     }
 }
 
@@ -57,6 +58,7 @@ fn probes(
     upstream: &zis_contract::Upstream,
     credentials: zis_contract::Credentials,
     out: &std::path::Path,
+    redactions: &zis_contract::Redactions,
 ) -> ExitCode {
     use zis_contract::record::Probes;
 
@@ -69,7 +71,7 @@ fn probes(
         "zis-contract: sending the probe set to {upstream}; the valid create registers {}",
         probes.throwaway_name()
     );
-    match runtime.block_on(probes.record(upstream, out, &zis_contract::Redactions::new())) {
+    match runtime.block_on(probes.record(upstream, out, redactions)) {
         Ok(outcomes) => {
             for outcome in outcomes {
                 println!("{} {}: wrote {}", outcome.status, outcome.name, outcome.file.display());
@@ -84,17 +86,23 @@ fn probes(
 }
 
 #[cfg(feature = "record")]
-fn proxy(upstream: zis_contract::Upstream, port: u16, out: std::path::PathBuf) -> ExitCode {
+fn proxy(
+    upstream: zis_contract::Upstream,
+    port: u16,
+    out: std::path::PathBuf,
+    redactions: zis_contract::Redactions,
+) -> ExitCode {
     use zis_contract::record::{RecordingProxy, Sink};
 
     let shown = upstream.to_string();
-    let proxy = match RecordingProxy::builder(upstream, Sink::Folder(out.clone())).port(port).start() {
-        Ok(proxy) => proxy,
-        Err(err) => {
-            eprintln!("zis-contract: cannot listen on 127.0.0.1:{port}: {err}");
-            return ExitCode::FAILURE;
-        }
-    };
+    let proxy =
+        match RecordingProxy::builder(upstream, Sink::Folder(out.clone())).port(port).redactions(redactions).start() {
+            Ok(proxy) => proxy,
+            Err(err) => {
+                eprintln!("zis-contract: cannot listen on 127.0.0.1:{port}: {err}");
+                return ExitCode::FAILURE;
+            }
+        };
     crate::announce(&proxy.uri());
     eprintln!("zis-contract: recording {shown} through {} into {} (Ctrl-C stops)", proxy.uri(), out.display());
     // The proxy serves from its own thread until the process ends.
