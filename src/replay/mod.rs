@@ -254,19 +254,13 @@ impl CassetteServer {
     /// With the [`ReplayReport`]: each near miss, with the closest recorded request and how it
     /// differs, and each recording that could not be written.
     pub async fn verify(&self) {
-        if let Err(report) = self.report() {
-            panic!("{report}");
-        }
+        crate::server::assert_clean(self.report());
     }
 }
 
 impl Drop for CassetteServer {
     fn drop(&mut self) {
-        if self.verify_on_drop && !std::thread::panicking() {
-            if let Err(report) = self.report() {
-                panic!("{report}");
-            }
-        }
+        crate::server::verify_on_drop(self.verify_on_drop, || self.report());
     }
 }
 

@@ -137,9 +137,7 @@ impl ZisServer {
     /// With the [`Report`] of every request that broke the contract: which request, which rule,
     /// what was expected and what was found.
     pub async fn verify(&self) {
-        if let Err(report) = self.journal().report() {
-            panic!("{report}");
-        }
+        assert_clean(self.journal().report());
     }
 
     fn journal(&self) -> &Journal {
@@ -150,11 +148,22 @@ impl ZisServer {
 impl Drop for ZisServer {
     fn drop(&mut self) {
         self.background.stop();
-        if self.verify_on_drop && !std::thread::panicking() {
-            if let Err(report) = self.journal().report() {
-                panic!("{report}");
-            }
-        }
+        verify_on_drop(self.verify_on_drop, || self.journal().report());
+    }
+}
+
+/// Panics with the report, if there is one: what every server's `verify()` does.
+pub(crate) fn assert_clean<R: std::fmt::Display>(result: Result<(), R>) {
+    if let Err(report) = result {
+        panic!("{report}");
+    }
+}
+
+/// What a server checks when dropped: its report, unless verifying on drop is off or the thread
+/// is already panicking (a second panic would abort the test run).
+pub(crate) fn verify_on_drop<R: std::fmt::Display>(enabled: bool, report: impl FnOnce() -> Result<(), R>) {
+    if enabled && !std::thread::panicking() {
+        assert_clean(report());
     }
 }
 
