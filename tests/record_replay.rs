@@ -760,3 +760,21 @@ async fn recorded_headers_play_back_as_recorded_joined_or_repeated() {
     }
     server.verify().await;
 }
+
+#[tokio::test]
+async fn matching_on_the_authorization_header_compares_it_redacted_like_the_recording() {
+    // Arrange: the fixture's request was recorded as `Basic <redacted>`.
+    let folder = tempfile::tempdir().unwrap();
+    let path = folder.path().join("creates.json");
+    cassette_with_create(&path, "acme_sync", "from the cassette");
+    let matching = Matching::new().header("authorization");
+    let server = Cassette::open(&path).matching(matching).start().await.unwrap();
+
+    // Act: a live request carries real credentials.
+    let (status, body) = create(&server.uri(), "acme_sync", TOKEN).await;
+
+    // Assert
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["description"], "from the cassette");
+    server.verify().await;
+}
