@@ -112,6 +112,14 @@ impl Scenario {
     /// The fixed reply of the scenario, or `None` for [`Scenario::Contract`], whose reply depends
     /// on the request.
     pub fn reply(self) -> Option<Reply> {
+        // Built once: `serve --scenario` answers every request with one of these.
+        static REPLIES: std::sync::OnceLock<Vec<Option<Reply>>> = std::sync::OnceLock::new();
+        let replies = REPLIES.get_or_init(|| Scenario::ALL.into_iter().map(Scenario::build_reply).collect());
+        let index = Scenario::ALL.iter().position(|scenario| *scenario == self)?;
+        replies[index].clone()
+    }
+
+    fn build_reply(self) -> Option<Reply> {
         let reply = match self {
             Self::Contract => return None,
             Self::MalformedJson => Reply::new(200, "application/json", MALFORMED_JSON),
