@@ -97,7 +97,22 @@ impl fmt::Display for Mismatch {
 
 impl Mismatch {
     fn new(rule: Rule, place: impl Into<String>, expected: impl Into<String>, found: impl Into<String>) -> Self {
-        Self { rule, place: place.into(), expected: expected.into(), found: found.into() }
+        Self { rule, place: clip(place.into()), expected: expected.into(), found: clip(found.into()) }
+    }
+}
+
+/// The most characters of a request a mismatch repeats: a 100,000-character path would
+/// otherwise make a report line hundreds of kilobytes long.
+const MAX_ECHOED_CHARS: usize = 300;
+
+/// `text`, cut to [`MAX_ECHOED_CHARS`] with a note of how much was left out.
+fn clip(text: String) -> String {
+    match text.char_indices().nth(MAX_ECHOED_CHARS) {
+        None => text,
+        Some((cut, _)) => {
+            let left_out = text[cut..].chars().count();
+            format!("{}… ({left_out} more characters)", &text[..cut])
+        }
     }
 }
 

@@ -113,6 +113,6 @@ pub use replay::{
 };
 pub use request::{RequestParts, percent_encode_segment};
 pub use respond::{Answer, Contract, Delivery, REGISTRY_CAPACITY, Reply};
-pub use scenario::{ContractResponder, Scenario, UnknownScenario};
-pub use server::{DELAY_HEADER, ReceivedRequest, SCENARIO_HEADER, ZisServer, ZisServerBuilder};
+pub use scenario::{ContractResponder, DELAY_HEADER, SCENARIO_HEADER, Scenario, UnknownScenario};
+pub use server::{ReceivedRequest, ZisServer, ZisServerBuilder};
 pub use upstream::{Upstream, UpstreamError};

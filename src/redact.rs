@@ -11,7 +11,7 @@
 
 use crate::contract::Credentials;
 use crate::interaction::{Body, Interaction, RecordedRequest};
-use crate::server::{DELAY_HEADER, SCENARIO_HEADER};
+use crate::scenario::{DELAY_HEADER, SCENARIO_HEADER};
 use crate::upstream::{SUBDOMAIN_PLACEHOLDER, UPSTREAM_PLACEHOLDER, Upstream};
 use base64::Engine as _;
 use serde_json::Value;

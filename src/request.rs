@@ -34,6 +34,10 @@ impl<'a> RequestParts<'a> {
     }
 
     /// The parts of a request a wiremock server received.
+    ///
+    /// wiremock hands over the path as the `url` crate normalised it: dot segments (`x/../y`,
+    /// `%2E%2E`) are already resolved, so a check of these parts cannot see them, where
+    /// [`ZisServer`](crate::ZisServer) and `serve` judge the path exactly as sent.
     pub fn from_wiremock(request: &'a wiremock::Request) -> Self {
         Self {
             method: request.method.as_str(),

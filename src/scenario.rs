@@ -3,10 +3,12 @@
 //! faults) mountable on any `wiremock::MockServer`.
 
 use crate::RequestParts;
+use crate::conformance::{self, Mismatch};
 use crate::fixtures;
 use crate::respond::{Contract, Delivery, Reply};
 use std::fmt;
 use std::sync::Arc;
+use std::time::Duration;
 use wiremock::matchers::{method, path_regex};
 use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
 
@@ -181,6 +183,46 @@ impl Scenario {
     }
 }
 
+/// The request header that picks a [`Scenario`] for one request, by name
+/// (`x-zis-contract-scenario: rate_limited`). It is not part of the contract: checks ignore it
+/// and recordings drop it.
+pub const SCENARIO_HEADER: &str = "x-zis-contract-scenario";
+
+/// The request header that delays the answer to one request by a number of milliseconds before
+/// the first byte (`x-zis-contract-delay-ms: 1500`).
+pub const DELAY_HEADER: &str = "x-zis-contract-delay-ms";
+
+/// The longest delay the delay header may ask for, so that a typo cannot hang a suite.
+const MAX_HEADER_DELAY: Duration = Duration::from_secs(600);
+
+/// The scenario and delay the request's own headers ask for, if they ask; or why they cannot be
+/// had.
+pub(crate) fn chosen_by_headers(parts: &RequestParts<'_>) -> Result<Option<(Scenario, Duration)>, Mismatch> {
+    let scenario = parts.header(SCENARIO_HEADER);
+    let delay = parts.header(DELAY_HEADER);
+    if scenario.is_none() && delay.is_none() {
+        return Ok(None);
+    }
+    let scenario = match scenario {
+        None => Scenario::Contract,
+        Some(name) => String::from_utf8_lossy(name).trim().parse::<Scenario>().map_err(|err| {
+            let expected = format!("a scenario name ({})", err.known_names());
+            conformance::control_header(SCENARIO_HEADER, &expected, name)
+        })?,
+    };
+    let delay = match delay {
+        None => Duration::ZERO,
+        Some(millis) => String::from_utf8_lossy(millis)
+            .trim()
+            .parse::<u64>()
+            .ok()
+            .map(Duration::from_millis)
+            .filter(|delay| *delay <= MAX_HEADER_DELAY)
+            .ok_or_else(|| conformance::control_header(DELAY_HEADER, "whole milliseconds from 0 to 600000", millis))?,
+    };
+    Ok(Some((scenario, delay)))
+}
+
 /// What [`Scenario::MalformedJson`] sends: the documented 200 body, cut off.
 const MALFORMED_JSON: &str = r#"{"description":"example integration","jwt_public_key":"The RSA Pub"#;
 
@@ -242,8 +284,30 @@ impl ContractResponder {
 }
 
 impl Respond for ContractResponder {
+    /// The contract's answer, or the scenario and delay the request's
+    /// [`SCENARIO_HEADER`] and [`DELAY_HEADER`] ask for, as on `ZisServer` (a transport fault,
+    /// which wiremock cannot send, is answered 400).
     fn respond(&self, request: &Request) -> ResponseTemplate {
-        template(&self.0.respond(&RequestParts::from_wiremock(request)).reply)
+        let parts = RequestParts::from_wiremock(request);
+        let reply = match chosen_by_headers(&parts) {
+            Err(mismatch) => Reply::text(400, format!("{mismatch}\n")),
+            Ok(choice) => {
+                let (scenario, delay) = choice.unwrap_or((Scenario::Contract, Duration::ZERO));
+                let mut reply = match scenario.reply() {
+                    None => self.0.respond(&parts).reply,
+                    Some(reply) if scenario.works_on_wiremock() => reply,
+                    Some(_) => Reply::text(
+                        400,
+                        format!(
+                            "{SCENARIO_HEADER}: wiremock cannot serve the {scenario} scenario; use ZisServer or serve\n"
+                        ),
+                    ),
+                };
+                reply.delay = delay;
+                reply
+            }
+        };
+        template(&reply)
     }
 }
 

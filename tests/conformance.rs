@@ -520,3 +520,16 @@ fn a_recorded_response_is_checked_like_its_parts() {
     // Assert
     assert_eq!(report, ["header content-type: expected application/json, found text/plain"]);
 }
+
+#[test]
+fn a_very_long_request_is_echoed_cut_short() {
+    let headers = http::HeaderMap::new();
+    let path = format!("/api/services/zis/registry/{}", "é".repeat(100_000));
+    let parts = zis_contract::RequestParts::new("POST", &path, &headers, b"{}");
+
+    let mismatches = zis_contract::check_request(&parts).unwrap_err();
+
+    let name = mismatches.iter().find(|mismatch| mismatch.place == "path {integration}").unwrap();
+    assert!(name.found.chars().count() < 400, "{} characters", name.found.chars().count());
+    assert!(name.found.ends_with("more characters)"), "{}", &name.found[name.found.len() - 40..]);
+}

@@ -118,6 +118,21 @@ async fn missing_or_malformed_credentials_are_a_401_with_code_1001() {
 }
 
 #[tokio::test]
+async fn the_basic_scheme_is_case_insensitive() {
+    let zis = ZisServer::start().await;
+    let encoded = base64::engine::general_purpose::STANDARD.encode("admin@example.com/token:abc");
+
+    for (name, scheme) in [("lower", "basic"), ("upper", "BASIC"), ("mixed", "bAsIc")] {
+        let request =
+            create_with(&zis.uri(), name, "application/json").header("authorization", format!("{scheme} {encoded}"));
+
+        let (status, _) = status_and_json(request).await;
+
+        assert_eq!(status, 200, "{scheme}");
+    }
+}
+
+#[tokio::test]
 async fn configured_users_are_the_only_ones_let_in() {
     let zis = lenient().user("admin@example.com/token", "abc").user("owner@example.com", "pa:ss").start().await;
     let post = |name: &str, user: &str, secret: &str| create_as(&zis.uri(), name, user, secret);

@@ -179,3 +179,33 @@ async fn a_header_naming_no_scenario_is_a_400_listing_the_scenarios_and_fails_ve
     assert!(received.iter().all(|request| request.mismatches[0].rule == Rule::ControlHeader));
     assert!(zis.check().await.is_err(), "a mistaken control header fails the test");
 }
+
+#[tokio::test]
+async fn fixed_scenarios_answer_create_integration_only_and_other_routes_use_up_no_step() {
+    let zis =
+        ZisServer::builder().sequence([Scenario::ServerError, Scenario::Created]).verify_on_drop(false).start().await;
+    let client = reqwest::Client::new();
+
+    let health_probe = client.get(format!("{}/health", zis.uri())).send().await.unwrap().status();
+    let delete = client.delete(format!("{}/api/services/zis/registry/acme", zis.uri())).send().await.unwrap().status();
+    let first = create(&zis.uri(), "acme").send().await.unwrap().status();
+    let second = create(&zis.uri(), "acme").send().await.unwrap().status();
+
+    assert_eq!((health_probe.as_u16(), delete.as_u16()), (404, 405));
+    assert_eq!((first.as_u16(), second.as_u16()), (500, 200), "the sequence starts at the first create");
+}
+
+#[tokio::test]
+async fn the_scenario_header_works_on_a_wiremock_server_with_the_contract_mounted() {
+    let server = Scenario::Contract.start().await;
+
+    let picked = create(&server.uri(), "acme").header(SCENARIO_HEADER, "rate_limited").send().await.unwrap();
+    let fault = create(&server.uri(), "acme").header(SCENARIO_HEADER, "connection_reset").send().await.unwrap();
+    let (next, _) = status_and_json(create(&server.uri(), "acme")).await;
+
+    assert_eq!(picked.status(), 429);
+    assert_eq!(picked.headers()["retry-after"], "60");
+    assert_eq!(fault.status(), 400);
+    assert!(fault.text().await.unwrap().contains("wiremock cannot serve the connection_reset scenario"));
+    assert_eq!(next, 200);
+}

@@ -3,7 +3,9 @@
 
 use super::journal::{Journal, ReceivedRequest};
 use crate::conformance::{self, MAX_BODY_BYTES, Mismatch};
+use crate::request::Route;
 use crate::respond::{self, Contract, Delivery, Reply};
+use crate::scenario;
 use crate::{RequestParts, Scenario};
 use bytes::Bytes;
 use http_body_util::{BodyExt, Limited};
@@ -20,18 +22,6 @@ use std::task::{Context, Poll};
 use std::time::Duration;
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 use tokio::net::{TcpListener, TcpStream};
-
-/// The request header that picks a [`Scenario`] for one request, by name
-/// (`x-zis-contract-scenario: rate_limited`). It is not part of the contract: checks ignore it
-/// and recordings drop it.
-pub const SCENARIO_HEADER: &str = "x-zis-contract-scenario";
-
-/// The request header that delays the answer to one request by a number of milliseconds before
-/// the first byte (`x-zis-contract-delay-ms: 1500`).
-pub const DELAY_HEADER: &str = "x-zis-contract-delay-ms";
-
-/// The longest delay the delay header may ask for, so that a typo cannot hang a suite.
-const MAX_HEADER_DELAY: Duration = Duration::from_secs(600);
 
 /// How long a client may take to send a request's headers.
 const HEADER_READ_TIMEOUT: Duration = Duration::from_secs(30);
@@ -55,6 +45,11 @@ pub(crate) struct Plan {
 impl Plan {
     pub(crate) fn new(steps: Vec<Scenario>) -> Self {
         Self { steps, answered: AtomicUsize::new(0) }
+    }
+
+    /// Whether every request is answered by the contract (no scenario was chosen).
+    fn is_contract_only(&self) -> bool {
+        self.steps.is_empty()
     }
 
     fn next(&self) -> Scenario {
@@ -86,16 +81,20 @@ pub(crate) trait Handler: Send + Sync + 'static {
 
 impl Handler for Shared {
     async fn reply(&self, parts: RequestParts<'_>) -> Reply {
-        let (scenario, delay) = match per_request_choice(&parts) {
+        // Fixed scenarios answer Create Integration only, as their wiremock mocks do; any other
+        // route gets the contract's 404 or 405, and does not use up a step of a sequence.
+        let on_route = || matches!(Route::of(&parts), Route::CreateIntegration { .. });
+        let (scenario, delay) = match scenario::chosen_by_headers(&parts) {
             Ok(Some(choice)) => choice,
-            Ok(None) => (self.plan.next(), self.delay),
+            Ok(None) if self.plan.is_contract_only() || on_route() => (self.plan.next(), self.delay),
+            Ok(None) => (Scenario::Contract, self.delay),
             Err(mismatch) => {
                 let reply = Reply::text(400, format!("{mismatch}\n"));
                 self.remember(&parts, &reply, vec![mismatch]);
                 return reply;
             }
         };
-        let (mut reply, mismatches) = match scenario.reply() {
+        let (mut reply, mismatches) = match scenario.reply().filter(|_| on_route()) {
             None => {
                 let answer = self.contract.respond(&parts);
                 (answer.reply, answer.mismatches)
@@ -218,34 +217,6 @@ async fn handle<H: Handler>(
         return Err(ResetOnPurpose);
     }
     Ok(response(reply))
-}
-
-/// The scenario and delay the request's own headers ask for, if they ask; or why they cannot be
-/// had.
-fn per_request_choice(parts: &RequestParts<'_>) -> Result<Option<(Scenario, Duration)>, Mismatch> {
-    let scenario = parts.header(SCENARIO_HEADER);
-    let delay = parts.header(DELAY_HEADER);
-    if scenario.is_none() && delay.is_none() {
-        return Ok(None);
-    }
-    let scenario = match scenario {
-        None => Scenario::Contract,
-        Some(name) => String::from_utf8_lossy(name).trim().parse::<Scenario>().map_err(|err| {
-            let expected = format!("a scenario name ({})", err.known_names());
-            conformance::control_header(SCENARIO_HEADER, &expected, name)
-        })?,
-    };
-    let delay = match delay {
-        None => Duration::ZERO,
-        Some(millis) => String::from_utf8_lossy(millis)
-            .trim()
-            .parse::<u64>()
-            .ok()
-            .map(Duration::from_millis)
-            .filter(|delay| *delay <= MAX_HEADER_DELAY)
-            .ok_or_else(|| conformance::control_header(DELAY_HEADER, "whole milliseconds from 0 to 600000", millis))?,
-    };
-    Ok(Some((scenario, delay)))
 }
 
 fn response(reply: Reply) -> Response<ReplyBody> {

@@ -7,7 +7,7 @@ mod journal;
 pub(crate) use self::background::Background;
 #[cfg(feature = "record")]
 pub(crate) use self::http::Handler;
-pub use self::http::{DELAY_HEADER, SCENARIO_HEADER};
+
 pub use journal::ReceivedRequest;
 
 use self::http::{Plan, Shared};
