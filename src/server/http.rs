@@ -83,7 +83,9 @@ impl Handler for Shared {
     async fn reply(&self, parts: RequestParts<'_>) -> Reply {
         // Fixed scenarios answer Create Integration only, as their wiremock mocks do; any other
         // route gets the contract's 404 or 405, and does not use up a step of a sequence.
-        let on_route = || matches!(Route::of(&parts), Route::CreateIntegration { .. });
+        // Decoding the route is needed only when a fixed scenario may answer, and then once.
+        let routed = std::cell::OnceCell::new();
+        let on_route = || *routed.get_or_init(|| matches!(Route::of(&parts), Route::CreateIntegration { .. }));
         let (scenario, delay) = match scenario::chosen_by_headers(&parts) {
             Ok(Some(choice)) => choice,
             Ok(None) if self.plan.is_contract_only() || on_route() => (self.plan.next(), self.delay),
